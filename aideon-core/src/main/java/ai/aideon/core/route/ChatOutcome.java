@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * A successful non-streaming answer and how we got it.
  *
- * @param routeHeader  value for {@code x-aideon-route}, e.g. {@code local→together:fallback(503)}
+ * @param routeHeader  value for {@code x-aideon-route}, e.g. {@code local->together:fallback(503)}
  * @param qualityScore 0..1 when the quality gate ran, else null
  */
 public record ChatOutcome(ChatResponse response, ModelSpec served, List<Attempt> attempts, String routeHeader,

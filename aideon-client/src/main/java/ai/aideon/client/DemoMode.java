@@ -1,0 +1,54 @@
+package ai.aideon.client;
+
+import ai.aideon.client.config.AideonConfig;
+import ai.aideon.client.config.ClientKey;
+import ai.aideon.client.config.ProviderConfig;
+import ai.aideon.providers.ProviderSettings;
+import ai.aideon.providers.Secret;
+import ai.aideon.providers.simulator.SimulatorSettings;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Demo mode: every provider of the config is replaced by a simulator with the same name and source, so the
+ * real catalog, routes and fallbacks run with no keys and no network. The demo keys are stable on purpose:
+ * READMEs and tutorials can use them.
+ */
+public final class DemoMode {
+    public static final String PREMIUM_KEY = "sk-aideon-demo-premium";
+    public static final String FREE_KEY = "sk-aideon-demo-free";
+    public static final long SEED = 42;
+
+    private DemoMode() {
+    }
+
+    /** Simulators have no network address; this names them in logs and health output. */
+    public static java.net.URI simulatorUri(String providerName) {
+        return java.net.URI.create("simulator://" + providerName);
+    }
+
+    public static AideonConfig apply(AideonConfig base) {
+        return apply(base, Duration.ofMillis(120), Duration.ofMillis(15));
+    }
+
+    /** Demo config with the given simulated latencies (tests use zero). */
+    public static AideonConfig apply(AideonConfig base, Duration firstToken, Duration perToken) {
+        Map<String, ProviderConfig> simulated = new LinkedHashMap<>();
+        for (ProviderConfig pc : base.providers().values()) {
+            ProviderSettings s = pc.settings();
+            SimulatorSettings sim = pc.simulator() != null ? pc.simulator()
+                    : new SimulatorSettings(s.name(), SEED, firstToken, perToken, Map.of());
+            ProviderSettings simSettings = new ProviderSettings(s.name(), "simulator", s.source(), simulatorUri(s.name()),
+                    Secret.of(null), s.connectTimeout(), Map.of());
+            simulated.put(s.name(), new ProviderConfig(simSettings, sim, true, null));
+        }
+        List<ClientKey> clients = new ArrayList<>(base.clients());
+        clients.add(new ClientKey("demo-premium", PREMIUM_KEY, "premium"));
+        clients.add(new ClientKey("demo-free", FREE_KEY, "free"));
+        return base.withProviders(simulated).withClients(clients);
+    }
+}

@@ -1,0 +1,36 @@
+package ai.aideon.client.config;
+
+import ai.aideon.core.catalog.Catalog;
+import ai.aideon.core.route.ExecutorSettings;
+import ai.aideon.core.route.RouterSettings;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated {@code aideon.yaml}. Built only by {@link ConfigLoader}, so every instance is consistent: routes
+ * name known models, models name configured providers.
+ *
+ * @param clients static client keys (demo keys and keys from the file); the key store of a later stage adds more
+ */
+public record AideonConfig(ServerConfig server, RouterSettings router, ExecutorSettings executor,
+                           Map<String, ProviderConfig> providers, Catalog catalog, List<ClientKey> clients,
+                           String source) {
+    public AideonConfig {
+        providers = Map.copyOf(providers);
+        clients = List.copyOf(clients);
+    }
+
+    /** Same config with other providers (demo mode swaps real engines for simulators). */
+    public AideonConfig withProviders(Map<String, ProviderConfig> newProviders) {
+        return new AideonConfig(server, router, executor, newProviders, catalog, clients, source);
+    }
+
+    public AideonConfig withClients(List<ClientKey> newClients) {
+        return new AideonConfig(server, router, executor, providers, catalog, newClients, source);
+    }
+
+    public AideonConfig withServer(ServerConfig newServer) {
+        return new AideonConfig(newServer, router, executor, providers, catalog, clients, source);
+    }
+}

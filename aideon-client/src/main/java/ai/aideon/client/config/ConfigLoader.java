@@ -1,0 +1,386 @@
+package ai.aideon.client.config;
+
+import ai.aideon.core.api.Modality;
+import ai.aideon.core.api.Role;
+import ai.aideon.core.api.Source;
+import ai.aideon.core.catalog.Capability;
+import ai.aideon.core.catalog.Catalog;
+import ai.aideon.core.catalog.ModelSpec;
+import ai.aideon.core.catalog.Price;
+import ai.aideon.core.catalog.Route;
+import ai.aideon.core.catalog.RouteEntry;
+import ai.aideon.core.route.ExecutorSettings;
+import ai.aideon.core.route.RouterSettings;
+import ai.aideon.providers.ProviderSettings;
+import ai.aideon.providers.Secret;
+import ai.aideon.providers.simulator.SimulatorSettings;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.StringReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Reads {@code aideon.yaml}. Sections a file leaves out ({@code models}, {@code routes}, {@code providers}) come
+ * from the built-in default config, so a small file that only sets keys and base URLs still gets the full
+ * catalog. Every problem is reported with its line and a fix.
+ */
+public final class ConfigLoader {
+    public static final String DEFAULT_RESOURCE = "/ai/aideon/client/aideon-default.yaml";
+    private static final Set<String> TOP_KEYS = Set.of("server", "router", "executor", "providers", "models",
+            "routes", "clients");
+    private static final Set<String> PROVIDER_TYPES = Set.of("together", "openai", "ollama", "simulator");
+
+    private final Function<String, String> env;
+
+    public ConfigLoader(Function<String, String> env) {
+        this.env = env;
+    }
+
+    public static ConfigLoader withSystemEnv() {
+        return new ConfigLoader(System::getenv);
+    }
+
+    public AideonConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0,
+                    "cannot read the file: " + e.getMessage(), "check the path given to --config")));
+        }
+        return parse(text, file.toString());
+    }
+
+    /** The built-in default config (the seed plan's full catalog, local engine + Together). */
+    public AideonConfig loadDefault() throws ConfigException {
+        return parse(defaultText(), "aideon-default.yaml");
+    }
+
+    public static String defaultText() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("default config missing from the classpath: " + DEFAULT_RESOURCE);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public AideonConfig parse(String text, String fileName) throws ConfigException {
+        YamlTree y = new YamlTree(fileName, new EnvInterpolator(env));
+        Node root = compose(new StringReader(text), fileName);
+        Map<String, Node> top = y.map(root, "the file");
+        y.onlyKeys(root, top, "the top level", TOP_KEYS);
+
+        // Sections the file leaves out come from the default config (parsed with the same environment).
+        Map<String, Node> defaults = Map.of();
+        if (!fileName.equals("aideon-default.yaml")
+                && (!top.containsKey("models") || !top.containsKey("routes") || !top.containsKey("providers"))) {
+            defaults = y.map(compose(new StringReader(defaultText()), "aideon-default.yaml"), "defaults");
+        }
+
+        ServerConfig server = server(y, top.get("server"));
+        RouterSettings router = router(y, top.get("router"));
+        ExecutorSettings executor = executor(y, top.get("executor"));
+        Map<String, ProviderConfig> providers = providers(y, top.getOrDefault("providers", defaults.get("providers")));
+        List<ModelSpec> models = models(y, top.getOrDefault("models", defaults.get("models")), providers);
+        List<Route> routes = routes(y, top.getOrDefault("routes", defaults.get("routes")), models);
+        List<ClientKey> clients = clients(y, top.get("clients"));
+
+        if (!y.problems.isEmpty()) {
+            throw new ConfigException(y.problems);
+        }
+        Catalog catalog;
+        try {
+            catalog = new Catalog(models, routes);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(List.of(new ConfigProblem(fileName, 0, e.getMessage(),
+                    "make model ids and route aliases unique")));
+        }
+        return new AideonConfig(server, router, executor, providers, catalog, clients, fileName);
+    }
+
+    private static Node compose(Reader reader, String fileName) throws ConfigException {
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            Node node = new Yaml(options).compose(reader);
+            if (node == null) {
+                throw new ConfigException(List.of(new ConfigProblem(fileName, 0, "the file is empty",
+                        "start from `./aideon config default`")));
+            }
+            return node;
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            throw new ConfigException(List.of(new ConfigProblem(fileName, line,
+                    "not valid YAML: " + e.getProblem(),
+                    "check indentation (spaces, not tabs) and that every 'key: value' has a space after ':'")));
+        } catch (RuntimeException e) {
+            throw new ConfigException(List.of(new ConfigProblem(fileName, 0, "not valid YAML: " + e.getMessage(),
+                    "check the file's syntax")));
+        }
+    }
+
+    private static ServerConfig server(YamlTree y, Node node) {
+        Map<String, Node> m = y.map(node, "server");
+        y.onlyKeys(node, m, "server", Set.of("host", "port", "max_body_mb"));
+        String host = y.str(m, "host");
+        int port = y.integer(m, "port", 8080);
+        if (port < 0 || port > 65535) {
+            y.problem(m.get("port"), "port must be 0..65535", "e.g. port: 8080 (0 picks a free port)");
+        }
+        long maxBody = y.integer(m, "max_body_mb", 32) * 1024L * 1024L;
+        return new ServerConfig(host == null ? "127.0.0.1" : host, port, maxBody);
+    }
+
+    private static RouterSettings router(YamlTree y, Node node) {
+        Map<String, Node> m = y.map(node, "router");
+        y.onlyKeys(node, m, "router", Set.of("token_margin", "token_margin_fixed", "min_completion_tokens"));
+        RouterSettings d = RouterSettings.defaults();
+        return new RouterSettings(y.decimal(m, "token_margin", d.tokenMarginFraction()),
+                y.integer(m, "token_margin_fixed", d.tokenMarginFixed()),
+                y.integer(m, "min_completion_tokens", d.minCompletionTokens()));
+    }
+
+    private static ExecutorSettings executor(YamlTree y, Node node) {
+        Map<String, Node> m = y.map(node, "executor");
+        y.onlyKeys(node, m, "executor", Set.of("retries", "critical_retries", "base_backoff", "max_backoff",
+                "max_retry_after", "call_timeout", "quality_threshold"));
+        ExecutorSettings d = ExecutorSettings.defaults();
+        double threshold = y.decimal(m, "quality_threshold", d.qualityThreshold());
+        if (threshold < 0 || threshold > 1) {
+            y.problem(m.get("quality_threshold"), "quality_threshold must be between 0 and 1", "e.g. 0.8");
+        }
+        return new ExecutorSettings(y.integer(m, "retries", d.retriesPerCandidate()),
+                y.integer(m, "critical_retries", d.criticalRetriesPerCandidate()),
+                y.duration(m, "base_backoff", d.baseBackoff()), y.duration(m, "max_backoff", d.maxBackoff()),
+                y.duration(m, "max_retry_after", d.maxRetryAfter()), y.duration(m, "call_timeout", d.callTimeout()),
+                threshold);
+    }
+
+    private static Map<String, ProviderConfig> providers(YamlTree y, Node node) {
+        Map<String, ProviderConfig> out = new LinkedHashMap<>();
+        Map<String, Node> all = y.map(node, "providers");
+        for (Map.Entry<String, Node> e : all.entrySet()) {
+            String name = e.getKey();
+            Node pn = e.getValue();
+            Map<String, Node> m = y.map(pn, "providers." + name);
+            y.onlyKeys(pn, m, "providers." + name,
+                    Set.of("type", "source", "base_url", "api_key", "timeout", "options", "simulator"));
+            String type = y.required(m, "type", pn, "provider '" + name + "'");
+            if (type != null && !PROVIDER_TYPES.contains(type)) {
+                y.problem(m.get("type"), "unknown provider type '" + type + "'",
+                        "use one of: " + String.join(", ", PROVIDER_TYPES));
+            }
+            Source source = enumValue(y, m, "source", Source.class, Source.CLOUD);
+            String base = y.str(m, "base_url");
+            URI baseUrl = null;
+            if (base != null && !base.isBlank()) {
+                try {
+                    baseUrl = URI.create(base);
+                    if (baseUrl.getScheme() == null || !baseUrl.getScheme().startsWith("http")) {
+                        throw new IllegalArgumentException("not http(s)");
+                    }
+                } catch (IllegalArgumentException ex) {
+                    y.problem(m.get("base_url"), "base_url '" + base + "' is not an http(s) URL",
+                            "e.g. base_url: http://127.0.0.1:11434");
+                }
+            } else if (type != null && !type.equals("simulator")) {
+                y.problem(m.getOrDefault("base_url", pn), "provider '" + name + "' needs base_url",
+                        "add base_url: http://… (for together: https://api.together.xyz/v1)");
+            }
+            if (baseUrl == null && "simulator".equals(type)) {
+                baseUrl = ai.aideon.client.DemoMode.simulatorUri(name);
+            }
+            String key = y.str(m, "api_key");
+            Duration timeout = y.duration(m, "timeout", Duration.ofSeconds(10));
+            Map<String, String> options = new LinkedHashMap<>();
+            Map<String, Node> opts = y.map(m.get("options"), "options");
+            for (String k : opts.keySet()) {
+                options.put(k, y.str(opts, k));
+            }
+            SimulatorSettings sim = "simulator".equals(type) ? simulator(y, name, m.get("simulator")) : null;
+            boolean needsKey = "together".equals(type);
+            boolean enabled = !needsKey || (key != null && !key.isBlank());
+            if (baseUrl == null) {
+                continue; // already reported above; keep reading to find every problem
+            }
+            ProviderSettings settings = new ProviderSettings(name, type == null ? "?" : type, source, baseUrl,
+                    Secret.of(key), timeout, options);
+            out.put(name, new ProviderConfig(settings, sim, enabled,
+                    enabled ? null : "no API key configured (api_key resolved to empty)"));
+        }
+        return out;
+    }
+
+    /** Simulator settings; also used by demo mode to stand a simulator in for a real provider. */
+    static SimulatorSettings simulator(YamlTree y, String name, Node node) {
+        Map<String, Node> m = y.map(node, "simulator");
+        y.onlyKeys(node, m, "simulator", Set.of("seed", "first_token_latency", "token_latency", "models"));
+        Map<String, SimulatorSettings.ModelBehaviour> behaviours = new LinkedHashMap<>();
+        Map<String, Node> models = y.map(m.get("models"), "simulator.models");
+        for (Map.Entry<String, Node> e : models.entrySet()) {
+            Map<String, Node> b = y.map(e.getValue(), "simulator.models." + e.getKey());
+            y.onlyKeys(e.getValue(), b, "simulator.models." + e.getKey(),
+                    Set.of("error_rate", "mid_stream_failure_rate", "extra_latency"));
+            behaviours.put(e.getKey(), new SimulatorSettings.ModelBehaviour(y.decimal(b, "error_rate", 0),
+                    y.decimal(b, "mid_stream_failure_rate", 0), y.duration(b, "extra_latency", Duration.ZERO)));
+        }
+        return new SimulatorSettings(name, y.integer(m, "seed", 42),
+                y.duration(m, "first_token_latency", Duration.ofMillis(120)),
+                y.duration(m, "token_latency", Duration.ofMillis(15)), behaviours);
+    }
+
+    private static List<ModelSpec> models(YamlTree y, Node node, Map<String, ProviderConfig> providers) {
+        List<ModelSpec> out = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (Node mn : y.list(node, "models")) {
+            Map<String, Node> m = y.map(mn, "a model");
+            y.onlyKeys(mn, m, "a model", Set.of("id", "provider", "upstream_id", "modality", "source", "context",
+                    "capabilities", "price", "tiers", "description"));
+            String id = y.required(m, "id", mn, "a model");
+            String provider = y.required(m, "provider", mn, "model '" + id + "'");
+            if (id != null && !seen.add(id)) {
+                y.problem(m.get("id"), "model id '" + id + "' appears twice", "remove or rename one of them");
+            }
+            ProviderConfig pc = provider == null ? null : providers.get(provider);
+            if (provider != null && pc == null) {
+                y.problem(m.get("provider"), "model '" + id + "' names provider '" + provider
+                        + "', which is not configured", "add it under providers:, or use one of "
+                        + providers.keySet());
+            }
+            Modality modality = enumValue(y, m, "modality", Modality.class, null);
+            if (modality == null && !m.containsKey("modality")) {
+                y.problem(mn, "model '" + id + "' needs 'modality'",
+                        "add modality: text|code|vision|image|tts|stt|embed|video");
+            }
+            Source source = m.containsKey("source") ? enumValue(y, m, "source", Source.class, Source.CLOUD)
+                    : pc == null ? Source.CLOUD : pc.settings().source();
+            Set<Capability> caps = EnumSet.noneOf(Capability.class);
+            for (String c : y.strings(m, "capabilities")) {
+                try {
+                    caps.add(Capability.valueOf(c.toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    y.problem(m.get("capabilities"), "unknown capability '" + c + "'",
+                            "use: tools, json, vision, streaming");
+                }
+            }
+            Map<String, Node> p = y.map(m.get("price"), "price");
+            y.onlyKeys(m.get("price"), p, "price",
+                    Set.of("input", "output", "image", "audio_second", "m_characters", "video_second"));
+            Price price = new Price(y.money(p, "input"), y.money(p, "output"), y.money(p, "image"),
+                    y.money(p, "audio_second"), y.money(p, "m_characters"), y.money(p, "video_second"));
+            List<String> tiers = y.strings(m, "tiers");
+            if (tiers.isEmpty()) {
+                y.problem(m.getOrDefault("tiers", mn), "model '" + id + "' names no tiers",
+                        "add tiers: [free, premium] (or the tiers that may use it)");
+            }
+            String upstream = y.str(m, "upstream_id");
+            if (id != null && provider != null && modality != null) {
+                out.add(new ModelSpec(id, provider, upstream == null ? id : upstream, modality, source, caps,
+                        y.integer(m, "context", 0), price, new LinkedHashSet<>(tiers), y.str(m, "description")));
+            }
+        }
+        return out;
+    }
+
+    private static List<Route> routes(YamlTree y, Node node, List<ModelSpec> models) {
+        Map<String, ModelSpec> byId = new LinkedHashMap<>();
+        models.forEach(ms -> byId.put(ms.id(), ms));
+        List<Route> out = new ArrayList<>();
+        for (Node rn : y.list(node, "routes")) {
+            Map<String, Node> m = y.map(rn, "a route");
+            y.onlyKeys(rn, m, "a route", Set.of("alias", "modality", "description", "plans"));
+            String alias = y.required(m, "alias", rn, "a route");
+            Modality modality = enumValue(y, m, "modality", Modality.class, Modality.TEXT);
+            Map<String, List<RouteEntry>> plans = new LinkedHashMap<>();
+            for (Map.Entry<String, Node> tier : y.map(m.get("plans"), "plans").entrySet()) {
+                List<RouteEntry> entries = new ArrayList<>();
+                for (Node en : y.list(tier.getValue(), "plans." + tier.getKey())) {
+                    Map<String, Node> e = y.map(en, "a plan entry");
+                    y.onlyKeys(en, e, "a plan entry", Set.of("model", "role"));
+                    String model = y.required(e, "model", en, "a plan entry");
+                    Role role = Role.PRIMARY;
+                    String roleText = y.str(e, "role");
+                    if (roleText != null) {
+                        role = Role.parse(roleText).orElse(null);
+                        if (role == null) {
+                            y.problem(e.get("role"), "unknown role '" + roleText + "'",
+                                    "use: primary, fallback, critical, complex, quick, quality, specialized");
+                            role = Role.PRIMARY;
+                        }
+                    }
+                    ModelSpec spec = model == null ? null : byId.get(model);
+                    if (model != null && spec == null) {
+                        y.problem(e.get("model"), "route '" + alias + "' names unknown model '" + model + "'",
+                                "add the model under models:, or fix the id");
+                    } else if (spec != null && !spec.allowsTier(tier.getKey())) {
+                        y.problem(e.get("model"), "route '" + alias + "' offers model '" + model + "' to tier '"
+                                + tier.getKey() + "', but the model's tiers are " + spec.tiers(),
+                                "add " + tier.getKey() + " to the model's tiers, or remove it from this plan");
+                    } else if (spec != null) {
+                        entries.add(new RouteEntry(model, role));
+                    }
+                }
+                plans.put(tier.getKey(), entries);
+            }
+            if (alias != null) {
+                out.add(new Route(alias, modality, y.str(m, "description"), plans));
+            }
+        }
+        return out;
+    }
+
+    private static List<ClientKey> clients(YamlTree y, Node node) {
+        List<ClientKey> out = new ArrayList<>();
+        for (Node cn : y.list(node, "clients")) {
+            Map<String, Node> m = y.map(cn, "a client");
+            y.onlyKeys(cn, m, "a client", Set.of("name", "key", "tier"));
+            String key = y.required(m, "key", cn, "a client");
+            String tier = y.required(m, "tier", cn, "a client");
+            String name = y.str(m, "name");
+            if (key != null && tier != null) {
+                out.add(new ClientKey(name == null ? "client-" + (out.size() + 1) : name, key, tier));
+            }
+        }
+        return out;
+    }
+
+    private static <E extends Enum<E>> E enumValue(YamlTree y, Map<String, Node> m, String key, Class<E> type,
+                                                   E fallback) {
+        String v = y.str(m, key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Enum.valueOf(type, v.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            List<String> names = new ArrayList<>();
+            for (E c : type.getEnumConstants()) {
+                names.add(c.name().toLowerCase(Locale.ROOT));
+            }
+            y.problem(m.get(key), "'" + key + "' cannot be '" + v + "'", "use one of: " + String.join(", ", names));
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package ai.aideon.providers.openai;
+
+import ai.aideon.core.api.ChatRequest;
+import ai.aideon.core.api.ChatResponse;
+import ai.aideon.core.provider.ChatCall;
+import ai.aideon.core.provider.ChatProvider;
+import ai.aideon.core.provider.ChatStream;
+import ai.aideon.core.provider.ProviderException;
+import ai.aideon.providers.ProviderSettings;
+import ai.aideon.providers.http.ErrorMapper;
+import ai.aideon.providers.http.HttpTransport;
+import ai.aideon.providers.http.Json;
+import ai.aideon.providers.http.ResponseBody;
+import ai.aideon.providers.http.UpstreamError;
+import ai.aideon.providers.openai.wire.ChatCompletionReader;
+import ai.aideon.providers.openai.wire.ChatCompletionWriter;
+import ai.aideon.providers.support.UsageEstimator;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+
+/**
+ * Any server that speaks OpenAI's chat completions: OpenAI, vLLM, llama.cpp server, Ollama's /v1, and (through
+ * {@link OpenAiDialect#TOGETHER}) Together. {@code baseUrl} includes {@code /v1}.
+ *
+ * <p>Options: {@code max_tokens_field} ({@code max_tokens} | {@code max_completion_tokens});
+ * {@code header.<Name>} adds a request header (e.g. {@code header.OpenAI-Organization}).
+ */
+public final class OpenAiCompatibleProvider implements ChatProvider {
+    private static final Logger LOG = LoggerFactory.getLogger(OpenAiCompatibleProvider.class);
+
+    private final String name;
+    private final OpenAiDialect dialect;
+    private final HttpTransport http;
+    private final ErrorMapper errors;
+    private final URI chatUri;
+    private final URI completionsUri;
+
+    public OpenAiCompatibleProvider(ProviderSettings settings) {
+        this(settings, OpenAiDialect.OPENAI_COMPATIBLE, Clock.systemUTC());
+    }
+
+    public OpenAiCompatibleProvider(ProviderSettings settings, OpenAiDialect dialect, Clock clock) {
+        this.name = settings.name();
+        this.dialect = dialect.withMaxTokensField(settings.option("max_tokens_field", dialect.maxTokensField()));
+        this.http = new HttpTransport(settings, clock);
+        this.errors = http.errors();
+        String base = stripTrailingSlash(settings.baseUrl().toString());
+        this.chatUri = URI.create(base + "/chat/completions");
+        this.completionsUri = URI.create(base + "/completions");
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public ChatResponse chat(ChatCall call) throws ProviderException {
+        ChatRequest r = call.request();
+        boolean legacy = r.legacyPrompt();
+        ResponseBody body = http.postJson(uri(legacy), requestBody(call, false), call.timeout(), false);
+        byte[] bytes = body.readAll();
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw errors.malformed("body is not JSON", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw errors.malformed("body is not a JSON object", null);
+        }
+        if (UpstreamError.isErrorDocument(root)) {
+            throw errors.fromInBand(root);
+        }
+        ChatResponse response = ChatCompletionReader.read(root, legacy);
+        LOG.debug("{} answered request-id {}", name, body.requestId());
+        if (response.usage() != null && response.model() != null) {
+            return response;
+        }
+        return new ChatResponse(response.id(), response.created(),
+                response.model() != null ? response.model() : wireModel(call), response.choices(),
+                response.usage() != null ? response.usage() : UsageEstimator.estimate(name, r, response.choices()),
+                response.systemFingerprint());
+    }
+
+    @Override
+    public ChatStream stream(ChatCall call) throws ProviderException {
+        boolean legacy = call.request().legacyPrompt();
+        ResponseBody body = http.postJson(uri(legacy), requestBody(call, true), call.timeout(), true);
+        LOG.debug("{} streaming request-id {}", name, body.requestId());
+        return new OpenAiSseStream(body, errors, call.request(), name, legacy);
+    }
+
+    private byte[] requestBody(ChatCall call, boolean stream) {
+        ChatRequest r = call.request();
+        return r.legacyPrompt()
+                ? ChatCompletionWriter.completion(r, wireModel(call), dialect, stream)
+                : ChatCompletionWriter.chat(r, wireModel(call), dialect, stream);
+    }
+
+    private URI uri(boolean legacy) {
+        return legacy ? completionsUri : chatUri;
+    }
+
+    private static String wireModel(ChatCall call) {
+        return call.model() != null ? call.model().upstreamId() : call.request().model();
+    }
+
+    private static String stripTrailingSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+}

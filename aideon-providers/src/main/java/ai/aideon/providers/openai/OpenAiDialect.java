@@ -1,0 +1,25 @@
+package ai.aideon.providers.openai;
+
+/**
+ * The ways OpenAI-compatible servers differ on the wire, as data, so Together (and any future look-alike) reuses
+ * the OpenAI-compatible adapter instead of copying it.
+ *
+ * @param sendStreamOptions  send {@code stream_options.include_usage}; Together's API has no such field and reports
+ *                           usage on its final chunk anyway
+ * @param developerAsSystem  send {@code developer} messages as {@code system} for servers whose chat templates
+ *                           only know the classic roles
+ * @param maxTokensField     {@code max_tokens} (understood everywhere) or {@code max_completion_tokens} (required by
+ *                           OpenAI's reasoning models)
+ */
+public record OpenAiDialect(boolean sendStreamOptions, boolean developerAsSystem, String maxTokensField) {
+
+    /** OpenAI itself, vLLM, llama.cpp server, Ollama's /v1. */
+    public static final OpenAiDialect OPENAI_COMPATIBLE = new OpenAiDialect(true, false, "max_tokens");
+
+    /** Together: no stream_options, classic roles. (Its stop is array-only; we always send an array.) */
+    public static final OpenAiDialect TOGETHER = new OpenAiDialect(false, true, "max_tokens");
+
+    public OpenAiDialect withMaxTokensField(String field) {
+        return new OpenAiDialect(sendStreamOptions, developerAsSystem, field);
+    }
+}

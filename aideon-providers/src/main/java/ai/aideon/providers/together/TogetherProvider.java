@@ -1,0 +1,45 @@
+package ai.aideon.providers.together;
+
+import ai.aideon.core.api.ChatResponse;
+import ai.aideon.core.provider.ChatCall;
+import ai.aideon.core.provider.ChatProvider;
+import ai.aideon.core.provider.ChatStream;
+import ai.aideon.core.provider.ProviderException;
+import ai.aideon.providers.ProviderSettings;
+import ai.aideon.providers.openai.OpenAiCompatibleProvider;
+import ai.aideon.providers.openai.OpenAiDialect;
+
+import java.time.Clock;
+
+/**
+ * Together AI ({@code https://api.together.xyz/v1}). The wire is OpenAI's with quirks, all handled by the shared
+ * OpenAI-compatible code: {@code stop} is sent as an array, {@code finish_reason: "eos"} reads as {@code stop},
+ * usage arrives on the final chunk next to the finish reason (no {@code stream_options} is sent), 503 bodies may be
+ * plain text, and the request id comes from {@code x-request-id} or {@code cf-ray}.
+ */
+public final class TogetherProvider implements ChatProvider {
+    private final OpenAiCompatibleProvider delegate;
+
+    public TogetherProvider(ProviderSettings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    public TogetherProvider(ProviderSettings settings, Clock clock) {
+        this.delegate = new OpenAiCompatibleProvider(settings, OpenAiDialect.TOGETHER, clock);
+    }
+
+    @Override
+    public String name() {
+        return delegate.name();
+    }
+
+    @Override
+    public ChatResponse chat(ChatCall call) throws ProviderException {
+        return delegate.chat(call);
+    }
+
+    @Override
+    public ChatStream stream(ChatCall call) throws ProviderException {
+        return delegate.stream(call);
+    }
+}

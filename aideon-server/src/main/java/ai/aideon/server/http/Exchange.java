@@ -1,0 +1,50 @@
+package ai.aideon.server.http;
+
+import ai.aideon.server.api.ApiException;
+import ai.aideon.server.api.Json;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/** Small helpers around one Helidon request/response pair: ids, headers, JSON bodies, errors. */
+final class Exchange {
+    static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
+    static final HeaderName RETRY_AFTER = HeaderNames.create("Retry-After");
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final String JSON = "application/json";
+
+    private Exchange() {
+    }
+
+    /** The client's own x-request-id when it is sane (tracing across hops), else a fresh one. */
+    static String requestId(ServerRequest req) {
+        Optional<String> given = req.headers().first(REQUEST_ID);
+        if (given.isPresent() && CLIENT_ID.matcher(given.get()).matches()) {
+            return given.get();
+        }
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return "req_" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+    }
+
+    static Optional<String> header(ServerRequest req, String name) {
+        return req.headers().first(HeaderNames.create(name)).map(String::trim).filter(s -> !s.isEmpty());
+    }
+
+    static void json(ServerResponse res, int status, byte[] body) {
+        res.status(status);
+        res.headers().set(HeaderNames.CONTENT_TYPE, JSON);
+        res.send(body);
+    }
+
+    static void error(ServerResponse res, ApiException e) {
+        if (e.retryAfterSeconds() != null) {
+            res.headers().set(RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
+        }
+        json(res, e.status(), Json.error(e));
+    }
+}

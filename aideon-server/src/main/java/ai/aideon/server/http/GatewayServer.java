@@ -1,0 +1,112 @@
+package ai.aideon.server.http;
+
+import ai.aideon.client.AideonEngine;
+import ai.aideon.server.api.ApiException;
+import ai.aideon.server.api.Json;
+import io.helidon.http.RequestException;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.Set;
+
+/**
+ * The OpenAI-compatible HTTP gateway on Helidon SE 4 (one virtual thread per request, plain blocking code).
+ * Every response carries {@code x-request-id}; every error uses OpenAI's envelope.
+ */
+public final class GatewayServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+    private static final Set<String> KNOWN_PATHS = Set.of("/v1/chat/completions", "/v1/completions", "/v1/models",
+            "/aideon/v1/explain", "/aideon/v1/health", "/health");
+
+    private final WebServer server;
+
+    private GatewayServer(WebServer server) {
+        this.server = server;
+    }
+
+    public static GatewayServer start(AideonEngine engine, String host, int port) {
+        return start(engine, host, port, Clock.systemUTC());
+    }
+
+    public static GatewayServer start(AideonEngine engine, String host, int port, Clock clock) {
+        ChatHandler chat = new ChatHandler(engine, clock);
+        CatalogHandler catalog = new CatalogHandler(engine, clock.millis() / 1000);
+        ExplainHandler explain = new ExplainHandler(engine);
+        OpsHandler ops = new OpsHandler(engine);
+        HttpRouting.Builder routing = HttpRouting.builder()
+                .post("/v1/chat/completions", guarded(chat::chat))
+                .post("/v1/completions", guarded(chat::completion))
+                .get("/v1/models", guarded(catalog::list))
+                .get("/v1/models/*", guarded(catalog::one))
+                .get("/aideon/v1/explain", guarded(explain::explain))
+                .post("/aideon/v1/explain", guarded(explain::explain))
+                .get("/aideon/v1/health", guarded(ops::health))
+                .post("/aideon/v1/simulator/*", guarded(ops::simulator))
+                .get("/health", guarded(ops::live))
+                .any(guarded(GatewayServer::notFound))
+                .error(RequestException.class, (req, res, e) -> {
+                    // Helidon's own rejections (oversized or malformed requests) still get OpenAI's envelope.
+                    int status = e.status().code();
+                    String message = status == 413 ? "The request body is too large." : "Bad request: " + e.getMessage();
+                    Exchange.json(res, status, Json.error(message, "invalid_request_error", null,
+                            status == 413 ? "request_too_large" : null));
+                });
+        WebServer server = WebServer.builder()
+                .host(host)
+                .port(port)
+                .maxPayloadSize(engine.config().server().maxBodyBytes())
+                .routing(routing)
+                .build()
+                .start();
+        return new GatewayServer(server);
+    }
+
+    private static io.helidon.webserver.http.Handler guarded(Endpoint endpoint) {
+        return (req, res) -> {
+            String requestId = Exchange.requestId(req);
+            res.header(Exchange.REQUEST_ID, requestId);
+            try {
+                endpoint.handle(req, res, requestId);
+            } catch (ApiException e) {
+                if (!res.isSent()) {
+                    Exchange.error(res, e);
+                }
+            } catch (Exception e) {
+                // A bug on our side, never the client's: log it with the id, tell the client no internals.
+                LOG.error("request {} failed unexpectedly", requestId, e);
+                if (!res.isSent()) {
+                    Exchange.json(res, 500, Json.error("The gateway failed unexpectedly (request " + requestId
+                            + "); this is a bug on our side.", "server_error", null, null));
+                }
+            }
+        };
+    }
+
+    private static void notFound(ServerRequest req, ServerResponse res, String requestId) {
+        String path = req.path().path();
+        if (KNOWN_PATHS.contains(path)) {
+            throw new ApiException(405, "invalid_request_error", "method_not_allowed", null,
+                    "Method " + req.prologue().method().text() + " is not allowed on " + path + ".");
+        }
+        throw new ApiException(404, "invalid_request_error", "unknown_url", null,
+                "Unknown request URL: " + req.prologue().method().text() + " " + path + ".");
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

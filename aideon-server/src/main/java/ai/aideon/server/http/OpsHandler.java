@@ -1,0 +1,71 @@
+package ai.aideon.server.http;
+
+import ai.aideon.client.AideonEngine;
+import ai.aideon.providers.simulator.SimulatorProvider;
+import ai.aideon.server.api.ApiException;
+import ai.aideon.server.api.Json;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.Map;
+
+/** Liveness, provider health, and (demo mode) switching simulated engines off and on to show fallbacks. */
+final class OpsHandler {
+    private static final byte[] OK = "{\"status\":\"ok\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private final AideonEngine engine;
+
+    OpsHandler(AideonEngine engine) {
+        this.engine = engine;
+    }
+
+    /** Unauthenticated liveness for load balancers and scripts. */
+    void live(ServerRequest req, ServerResponse res, String requestId) {
+        Exchange.json(res, 200, OK);
+    }
+
+    void health(ServerRequest req, ServerResponse res, String requestId) {
+        Auth.require(engine, req);
+        Exchange.json(res, 200, Json.bytes(g -> {
+            g.writeStartObject();
+            g.writeStringField("status", "ok");
+            g.writeObjectFieldStart("breakers");
+            for (Map.Entry<String, String> e : engine.health().snapshot().entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeObjectFieldStart("disabled_providers");
+            for (Map.Entry<String, String> e : engine.disabledProviders().entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeObjectFieldStart("simulators");
+            for (Map.Entry<String, SimulatorProvider> e : engine.simulators().entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue().isDown() ? "down" : "up");
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        }));
+    }
+
+    /** {@code POST /aideon/v1/simulator/{provider}/down|up}: demo mode's "pull the plug" switch. */
+    void simulator(ServerRequest req, ServerResponse res, String requestId) {
+        Auth.require(engine, req);
+        String[] parts = req.path().path().split("/");
+        // /aideon/v1/simulator/{name}/{state} → ["", "aideon", "v1", "simulator", name, state]
+        if (parts.length != 6 || !(parts[5].equals("down") || parts[5].equals("up"))) {
+            throw ApiException.invalid(null, "Use POST /aideon/v1/simulator/{provider}/down or …/up.");
+        }
+        SimulatorProvider sim = engine.simulators().get(parts[4]);
+        if (sim == null) {
+            throw new ApiException(404, "invalid_request_error", "not_found", "provider", "No simulated provider '"
+                    + parts[4] + "'. Simulated: " + engine.simulators().keySet() + " (demo mode only).");
+        }
+        sim.setDown(parts[5].equals("down"));
+        Exchange.json(res, 200, Json.bytes(g -> {
+            g.writeStartObject();
+            g.writeStringField("provider", parts[4]);
+            g.writeStringField("state", sim.isDown() ? "down" : "up");
+            g.writeEndObject();
+        }));
+    }
+}

@@ -1,0 +1,89 @@
+package ai.aideon.server;
+
+import ai.aideon.client.AideonEngine;
+import ai.aideon.client.config.AideonConfig;
+import ai.aideon.server.http.GatewayServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A real gateway on an ephemeral 127.0.0.1 port plus a plain HTTP client for tests. */
+final class GatewayFixture implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    final AideonEngine engine;
+    final GatewayServer server;
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    GatewayFixture(AideonConfig config) {
+        this.engine = AideonEngine.start(config);
+        this.server = GatewayServer.start(engine, "127.0.0.1", 0);
+    }
+
+    String base() {
+        return server.baseUrl();
+    }
+
+    HttpResponse<String> post(String path, String key, String body, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path, String key) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30)).GET();
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> r) throws IOException {
+        return JSON.readTree(r.body());
+    }
+
+    /** The data payloads of an SSE body, in order ("[DONE]" included as text). */
+    static List<String> events(String sseBody) {
+        List<String> out = new ArrayList<>();
+        for (String block : sseBody.split("\n\n")) {
+            for (String line : block.split("\n")) {
+                if (line.startsWith("data: ")) {
+                    out.add(line.substring(6));
+                }
+            }
+        }
+        return out;
+    }
+
+    static String chatBody(String model, String content) {
+        return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":" + quote(content) + "}]}";
+    }
+
+    static String quote(String s) {
+        try {
+            return JSON.writeValueAsString(s);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        engine.close();
+    }
+}

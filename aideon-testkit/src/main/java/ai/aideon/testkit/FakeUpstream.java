@@ -1,0 +1,208 @@
+package ai.aideon.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A faithful fake of an upstream AI provider on 127.0.0.1, for tests and the latency benchmark.
+ *
+ * <p>Three flavours follow PROVIDERS.md: {@link #together()}, {@link #openAi()} (OpenAI, vLLM, llama.cpp style)
+ * and {@link #ollama()} (native API plus its OpenAI-compatible {@code /v1}). Answers are deterministic (see
+ * {@link ReplyPlanner}: {@code "Echo: <first words of the last user message>. This reply comes from a fake
+ * upstream."}, one token per whitespace-separated word) and failures are injected per request via
+ * {@link #faults()}.
+ *
+ * <pre>{@code
+ * try (FakeUpstream up = FakeUpstream.together().models("m1").start()) {
+ *     up.faults().next(Fault.rateLimited(2));
+ *     // point the adapter at up.baseUrl() + "/v1" with key "test-key"
+ * }
+ * }</pre>
+ *
+ * <p>Configuration methods may be called before or after {@link #start()}; changes apply to later requests.
+ */
+public final class FakeUpstream implements AutoCloseable {
+
+    /** The most recent requests kept for {@link #requests()}; older ones are dropped so benchmarks stay bounded. */
+    static final int MAX_RECORDED = 10_000;
+
+    private final Flavor flavor;
+    private final ModelCatalog catalog;
+    private final Faults faults = new Faults();
+    private final Ids ids = new Ids();
+    private final OpenAiRoutes openAiRoutes = new OpenAiRoutes(this);
+    private final OllamaRoutes ollamaRoutes = new OllamaRoutes(this);
+    private final ArrayDeque<RecordedRequest> recorded = new ArrayDeque<>();
+    private final AtomicInteger requestCount = new AtomicInteger();
+    private volatile String apiKey = "test-key";
+    private volatile Duration tokenDelay = Duration.ZERO;
+    private volatile LoopbackHttpServer server;
+    private volatile int port = -1;
+
+    private FakeUpstream(Flavor flavor) {
+        this.flavor = flavor;
+        this.catalog = new ModelCatalog(flavor);
+    }
+
+    /** Together AI: base path {@code /v1}, Bearer key required, {@code eos} finish reasons, bare-array model list. */
+    public static FakeUpstream together() {
+        return new FakeUpstream(Flavor.TOGETHER);
+    }
+
+    /** OpenAI-compatible server (OpenAI, vLLM, llama.cpp style): base path {@code /v1}, Bearer key required. */
+    public static FakeUpstream openAi() {
+        return new FakeUpstream(Flavor.OPENAI);
+    }
+
+    /** Native Ollama ({@code /api/*}, {@code GET /}) plus its OpenAI-compatible {@code /v1}; no auth. */
+    public static FakeUpstream ollama() {
+        return new FakeUpstream(Flavor.OLLAMA);
+    }
+
+    /** Bearer key the Together/OpenAI flavours require (default {@code "test-key"}); null disables auth. Ollama ignores it. */
+    public FakeUpstream apiKey(String key) {
+        this.apiKey = key;
+        return this;
+    }
+
+    /** Pause between streamed chunks (default zero). */
+    public FakeUpstream tokenDelay(Duration d) {
+        Objects.requireNonNull(d, "tokenDelay");
+        if (d.isNegative()) throw new IllegalArgumentException("negative tokenDelay");
+        this.tokenDelay = d;
+        return this;
+    }
+
+    /** Restricts the served models; others get the provider's 404. By default any model name is accepted. */
+    public FakeUpstream models(String... ids) {
+        catalog.serveOnly(ids);
+        return this;
+    }
+
+    /**
+     * Context window of a model, in the fake's tokens (words). A longer prompt gets the provider's 400 (OpenAI:
+     * {@code context_length_exceeded}); Ollama truncates silently instead. The completion is capped at the room left.
+     */
+    public FakeUpstream contextWindow(String modelId, int tokens) {
+        catalog.contextWindow(modelId, tokens);
+        return this;
+    }
+
+    /** Binds 127.0.0.1 on an ephemeral port and starts serving. */
+    public FakeUpstream start() {
+        if (server != null) throw new IllegalStateException("already started");
+        LoopbackHttpServer s = new LoopbackHttpServer("fake-" + flavor.name().toLowerCase(java.util.Locale.ROOT),
+                this::handle);
+        try {
+            port = s.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot bind fake upstream", e);
+        }
+        server = s;
+        return this;
+    }
+
+    public int port() {
+        if (port < 0) throw new IllegalStateException("not started");
+        return port;
+    }
+
+    /** {@code http://127.0.0.1:<port>} without any {@code /v1} suffix. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+
+    /** Snapshot of received requests (the latest {@value #MAX_RECORDED}), oldest first. */
+    public List<RecordedRequest> requests() {
+        synchronized (recorded) {
+            return List.copyOf(recorded);
+        }
+    }
+
+    /** Total requests received since start, including faulted ones. */
+    public int requestCount() {
+        return requestCount.get();
+    }
+
+    @Override
+    public void close() {
+        LoopbackHttpServer s = server;
+        if (s != null) s.close();
+    }
+
+    // ---- package-private accessors for the routes ----
+
+    String requiredKey() {
+        return apiKey;
+    }
+
+    ModelCatalog catalog() {
+        return catalog;
+    }
+
+    Ids ids() {
+        return ids;
+    }
+
+    // ---- request handling ----
+
+    private void handle(HttpRequest req, HttpExchange ex) throws IOException, InterruptedException {
+        record(req);
+        Dialect dialect = flavor.dialectFor(req.path());
+        Fault fault = faults.take();
+
+        if (fault instanceof Fault.ConnectionReset) {
+            ex.reset();
+            return;
+        }
+        if (fault instanceof Fault.DelayFirstByte delay) HttpExchange.sleep(delay.delay());
+
+        Reply reply = fault == null ? null : ProviderErrors.forFault(dialect, fault);
+        if (reply == null) {
+            try {
+                reply = dialect == Dialect.OLLAMA_NATIVE ? ollamaRoutes.route(req) : openAiRoutes.route(req, dialect);
+            } catch (RuntimeException bug) {
+                // A defect in the fake must be loud in test output, but must not hang the client.
+                bug.printStackTrace();
+                reply = new Reply.Full(500, "text/plain", List.of(),
+                        ("fake upstream bug: " + bug).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        // Only streams have "in-band"; a non-stream answer under this fault is a plain 500.
+        if (fault instanceof Fault.ErrorEventMidStream && reply instanceof Reply.Full) {
+            reply = ProviderErrors.serverError(dialect);
+        }
+        ReplyDelivery.deliver(ex, reply, commonHeaders(dialect), fault, tokenDelay);
+    }
+
+    /** Request-id headers: OpenAI {@code x-request-id}; Together also {@code cf-ray}, which its SDK reads. */
+    private List<Header> commonHeaders(Dialect d) {
+        String id = ids.next();
+        return switch (d) {
+            case OPENAI -> List.of(new Header("x-request-id", "req_" + id), new Header("openai-version", "2020-10-01"),
+                    new Header("openai-processing-ms", "1"));
+            case TOGETHER -> List.of(new Header("x-request-id", id), new Header("cf-ray", id.substring(8) + "-SJC"));
+            case OLLAMA_NATIVE, OLLAMA_OPENAI -> List.of(new Header("x-request-id", id));
+        };
+    }
+
+    private void record(HttpRequest req) {
+        requestCount.incrementAndGet();
+        RecordedRequest r = new RecordedRequest(req.method(), req.target(), Map.copyOf(req.headers()), req.bodyText());
+        synchronized (recorded) {
+            if (recorded.size() == MAX_RECORDED) recorded.removeFirst();
+            recorded.addLast(r);
+        }
+    }
+}

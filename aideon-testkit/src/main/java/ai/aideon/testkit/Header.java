@@ -1,0 +1,4 @@
+package ai.aideon.testkit;
+
+/** One response header line. */
+record Header(String name, String value) {}

@@ -1,0 +1,241 @@
+package ai.aideon.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Closed-loop HTTP/1.1 load generator for {@code POST /v1/chat/completions}.
+ *
+ * <p>Each worker (a virtual thread by default) owns one persistent keep-alive socket, writes the same pre-encoded
+ * request bytes, reads the response with {@link HttpResponseReader} and only then sends the next request.
+ * Latencies are taken with {@link System#nanoTime()} from just before the write to the end of the response and
+ * stored in a preallocated {@code long[]} per worker, so the measured loop allocates nothing on success.
+ *
+ * <p>A run is a warm-up phase (not recorded) followed by a measured phase; each phase stops at a fixed request
+ * count or a maximum duration, whichever comes first. Every response must be {@code 200} (and, when streaming,
+ * contain {@code data: [DONE]} and no error event); anything else is counted as an error with its reason.
+ *
+ * <p>Closed loop means latency spikes slow the offered load down instead of queueing requests behind them
+ * (coordinated omission): fine for comparing hops on loopback, not for modelling an open-loop arrival rate.
+ */
+public final class LoadGenerator {
+
+    private static final int MAX_DISTINCT_ERRORS = 20;
+
+    /** What to run. {@code host} must be a loopback address for meaningful numbers. */
+    public record Config(String host, int port, String apiKey, boolean stream, int concurrency,
+                         int warmupRequests, Duration warmupMax, int requests, Duration maxDuration,
+                         boolean virtualThreads, Duration socketTimeout) {
+        public Config {
+            Objects.requireNonNull(host);
+            Objects.requireNonNull(apiKey);
+            if (concurrency < 1) throw new IllegalArgumentException("concurrency must be >= 1");
+            if (requests < 1) throw new IllegalArgumentException("requests must be >= 1");
+            if (warmupRequests < 0) throw new IllegalArgumentException("warmupRequests must be >= 0");
+        }
+
+        public static Config of(String host, int port, String apiKey, boolean stream, int concurrency,
+                                int warmupRequests, int requests, Duration maxDuration) {
+            return new Config(host, port, apiKey, stream, concurrency, warmupRequests, maxDuration, requests,
+                    maxDuration, true, Duration.ofSeconds(30));
+        }
+
+        public Config withPlatformThreads() {
+            return new Config(host, port, apiKey, stream, concurrency, warmupRequests, warmupMax, requests,
+                    maxDuration, false, socketTimeout);
+        }
+    }
+
+    /** Outcome of the measured phase. */
+    public record Result(Config config, int completed, int ok, long errors, Map<String, Long> errorReasons,
+                         double elapsedSeconds, LatencyStats total, LatencyStats ttfb) {
+        /** Successful responses per second over the measured phase. */
+        public double throughput() {
+            return elapsedSeconds <= 0 ? 0 : ok / elapsedSeconds;
+        }
+    }
+
+    private LoadGenerator() {
+    }
+
+    public static Result run(Config config) throws InterruptedException {
+        byte[] request = ChatRequest.encode(config.host(), config.port(), config.apiKey(), config.stream());
+        Worker[] workers = new Worker[config.concurrency()];
+        // One worker may in theory take every ticket, so each gets room for the whole phase.
+        for (int i = 0; i < workers.length; i++) workers[i] = new Worker(config, request);
+        try {
+            if (config.warmupRequests() > 0) {
+                runPhase(config, workers, config.warmupRequests(), config.warmupMax(), false);
+                for (Worker w : workers) w.resetCounters();
+            }
+            long elapsed = runPhase(config, workers, config.requests(), config.maxDuration(), true);
+
+            long[][] totals = new long[workers.length][];
+            long[][] ttfbs = new long[workers.length][];
+            int[] counts = new int[workers.length];
+            int completed = 0;
+            long errors = 0;
+            Map<String, LongAdder> reasons = new ConcurrentHashMap<>();
+            for (int i = 0; i < workers.length; i++) {
+                Worker w = workers[i];
+                totals[i] = w.total;
+                ttfbs[i] = w.ttfb;
+                counts[i] = w.ok;
+                completed += w.ok + (int) w.errors;
+                errors += w.errors;
+                w.errorReasons.forEach((k, v) -> reasons.computeIfAbsent(k, x -> new LongAdder()).add(v));
+            }
+            Map<String, Long> sortedReasons = new LinkedHashMap<>();
+            reasons.entrySet().stream()
+                    .sorted((a, b) -> Long.compare(b.getValue().sum(), a.getValue().sum()))
+                    .forEach(e -> sortedReasons.put(e.getKey(), e.getValue().sum()));
+            int ok = completed - (int) errors;
+            return new Result(config, completed, ok, errors, sortedReasons, elapsed / 1e9,
+                    LatencyStats.of(totals, counts),
+                    config.stream() ? LatencyStats.of(ttfbs, counts) : LatencyStats.of());
+        } finally {
+            for (Worker w : workers) w.closeQuietly();
+        }
+    }
+
+    /** Runs one phase on all workers; returns its wall time in nanoseconds (start to last completion). */
+    private static long runPhase(Config config, Worker[] workers, int requests, Duration max, boolean record)
+            throws InterruptedException {
+        AtomicInteger tickets = new AtomicInteger(requests);
+        long start = System.nanoTime();
+        long deadline = start + max.toNanos();
+        Thread[] threads = new Thread[workers.length];
+        for (int i = 0; i < workers.length; i++) {
+            Worker w = workers[i];
+            Runnable body = () -> w.loop(tickets, deadline, record);
+            threads[i] = config.virtualThreads()
+                    ? Thread.ofVirtual().name("bench-worker-", i).start(body)
+                    : Thread.ofPlatform().name("bench-worker-" + i).daemon(true).start(body);
+        }
+        try {
+            for (Thread t : threads) t.join();
+        } catch (InterruptedException e) {
+            for (Thread t : threads) t.interrupt();
+            for (Worker w : workers) w.closeQuietly(); // unblocks socket reads
+            throw e;
+        }
+        return System.nanoTime() - start;
+    }
+
+    /** One closed-loop client: one connection, one request in flight. */
+    private static final class Worker {
+        private final Config config;
+        private final byte[] request;
+        final long[] total;
+        final long[] ttfb;
+        int ok;
+        long errors;
+        final Map<String, Long> errorReasons = new LinkedHashMap<>();
+
+        private Socket socket;
+        private OutputStream out;
+        private HttpResponseReader reader;
+
+        Worker(Config config, byte[] request) {
+            this.config = config;
+            this.request = request;
+            this.total = new long[config.requests()];
+            this.ttfb = config.stream() ? new long[config.requests()] : new long[0];
+        }
+
+        void resetCounters() {
+            ok = 0;
+            errors = 0;
+            errorReasons.clear();
+        }
+
+        void loop(AtomicInteger tickets, long deadline, boolean record) {
+            while (!Thread.currentThread().isInterrupted()
+                    && System.nanoTime() < deadline
+                    && tickets.getAndDecrement() > 0) {
+                long t0 = System.nanoTime();
+                try {
+                    if (socket == null) connect();
+                    out.write(request);
+                    int status = reader.read(config.stream());
+                    long t1 = System.nanoTime();
+                    String problem = problem(status);
+                    if (problem == null) {
+                        if (record) {
+                            total[ok] = t1 - t0;
+                            if (config.stream()) {
+                                long first = reader.firstBodyByteNanos();
+                                ttfb[ok] = (first == 0 ? t1 : first) - t0;
+                            }
+                        }
+                        ok++;
+                    } else {
+                        error(problem);
+                    }
+                    if (reader.connectionClose()) closeQuietly();
+                } catch (IOException | RuntimeException e) {
+                    error(e.getClass().getSimpleName() + ": " + e.getMessage());
+                    closeQuietly();
+                }
+            }
+        }
+
+        private String problem(int status) {
+            if (status != 200) return "HTTP " + status + ": " + reader.snippet();
+            if (config.stream()) {
+                if (reader.sawErrorEvent()) return "SSE error event in stream";
+                if (!reader.sawDone()) return "SSE stream ended without data: [DONE]";
+            } else if (reader.bodyBytes() == 0) {
+                return "HTTP 200 with empty body";
+            }
+            return null;
+        }
+
+        private void error(String reason) {
+            errors++;
+            if (errorReasons.containsKey(reason) || errorReasons.size() < MAX_DISTINCT_ERRORS) {
+                errorReasons.merge(reason, 1L, Long::sum);
+            } else {
+                errorReasons.merge("(other errors)", 1L, Long::sum);
+            }
+        }
+
+        private void connect() throws IOException {
+            Socket s = new Socket();
+            try {
+                s.setTcpNoDelay(true);
+                s.connect(new InetSocketAddress(config.host(), config.port()), 5_000);
+                s.setSoTimeout((int) config.socketTimeout().toMillis());
+                InputStream in = s.getInputStream();
+                out = s.getOutputStream();
+                reader = new HttpResponseReader(in);
+                socket = s;
+            } catch (IOException e) {
+                s.close();
+                throw e;
+            }
+        }
+
+        void closeQuietly() {
+            Socket s = socket;
+            socket = null;
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package ai.aideon.bench;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Formats benchmark cells as one Markdown table (readable as plain text too) plus the errors of any cell. */
+final class ResultTable {
+
+    static final String DIRECT = "direct";
+    static final List<String> TARGET_ORDER = List.of(DIRECT, "gateway", "nginx");
+
+    /** One cell: a target measured in one mode at one concurrency, or skipped with a reason. */
+    record Row(String target, boolean stream, int concurrency, LoadGenerator.Result result, String skipped) {
+        static Row measured(String target, LoadGenerator.Result r) {
+            return new Row(target, r.config().stream(), r.config().concurrency(), r, null);
+        }
+
+        static Row skipped(String target, boolean stream, int concurrency, String reason) {
+            return new Row(target, stream, concurrency, null, reason);
+        }
+
+        String mode() {
+            return stream ? "stream" : "chat";
+        }
+
+        String label() {
+            return target + " " + mode() + " c" + concurrency;
+        }
+    }
+
+    private ResultTable() {
+    }
+
+    static String markdown(List<Row> rows) {
+        List<Row> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparing(Row::stream)
+                .thenComparingInt(Row::concurrency)
+                .thenComparingInt(r -> targetRank(r.target())));
+        StringBuilder sb = new StringBuilder();
+        sb.append("| target | mode | conc | requests | errors | req/s | p50 ms | p99 ms | TTFB p50 ms | TTFB p99 ms "
+                + "| added p50 ms | added p99 ms |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Row row : sorted) {
+            sb.append("| ").append(row.target()).append(" | ").append(row.mode()).append(" | ")
+                    .append(row.concurrency()).append(" | ");
+            if (row.result() == null) {
+                sb.append(row.skipped()).append(" | | | | | | | | |\n");
+                continue;
+            }
+            LoadGenerator.Result r = row.result();
+            sb.append(r.completed()).append(" | ")
+                    .append(r.errors()).append(" | ")
+                    .append(fmt0(r.throughput())).append(" | ")
+                    .append(ms(r.total().percentileNanos(50))).append(" | ")
+                    .append(ms(r.total().percentileNanos(99))).append(" | ");
+            if (row.stream()) {
+                sb.append(ms(r.ttfb().percentileNanos(50))).append(" | ")
+                        .append(ms(r.ttfb().percentileNanos(99))).append(" | ");
+            } else {
+                sb.append("– | – | ");
+            }
+            Row direct = baseline(rows, row);
+            if (direct == null || DIRECT.equals(row.target()) || r.ok() == 0 || direct.result().ok() == 0) {
+                sb.append("– | – |\n");
+            } else {
+                LoadGenerator.Result d = direct.result();
+                sb.append(signedMs(r.total().percentileNanos(50) - d.total().percentileNanos(50))).append(" | ")
+                        .append(signedMs(r.total().percentileNanos(99) - d.total().percentileNanos(99))).append(" |\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    /** One line per erroring cell with its most frequent reasons; empty when no cell had errors. */
+    static String errors(List<Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        for (Row row : rows) {
+            if (row.result() == null || row.result().errors() == 0) continue;
+            sb.append("- ").append(row.label()).append(": ").append(row.result().errors()).append(" errors");
+            int shown = 0;
+            for (Map.Entry<String, Long> e : row.result().errorReasons().entrySet()) {
+                if (shown++ == 5) {
+                    sb.append("; …");
+                    break;
+                }
+                sb.append(shown == 1 ? " — " : "; ").append(e.getValue()).append("× ").append(clip(e.getKey()));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static Row baseline(List<Row> rows, Row row) {
+        for (Row r : rows) {
+            if (DIRECT.equals(r.target()) && r.stream() == row.stream() && r.concurrency() == row.concurrency()
+                    && r.result() != null) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private static int targetRank(String target) {
+        int i = TARGET_ORDER.indexOf(target);
+        return i < 0 ? TARGET_ORDER.size() : i;
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 160 ? s : s.substring(0, 157) + "...";
+    }
+
+    static String ms(long nanos) {
+        return String.format(Locale.ROOT, "%.3f", nanos / 1e6);
+    }
+
+    static String signedMs(long nanos) {
+        return String.format(Locale.ROOT, "%+.3f", nanos / 1e6);
+    }
+
+    static String fmt0(double v) {
+        return String.format(Locale.ROOT, "%.0f", v);
+    }
+}

@@ -1,0 +1,97 @@
+package ai.aideon.bench;
+
+import ai.aideon.testkit.FakeUpstream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the real load generator against the testkit's fake upstream in-process. Asserts only that the numbers are
+ * consistent (counts, errors, percentile order), never how fast anything was.
+ */
+class LoadGeneratorTest {
+
+    private static FakeUpstream upstream;
+
+    @BeforeAll
+    static void startUpstream() {
+        upstream = FakeUpstream.openAi().apiKey("test-key").start();
+    }
+
+    @AfterAll
+    static void stopUpstream() {
+        upstream.close();
+    }
+
+    private static LoadGenerator.Config config(String key, boolean stream, int concurrency, int requests) {
+        return LoadGenerator.Config.of("127.0.0.1", upstream.port(), key, stream, concurrency, 50, requests,
+                Duration.ofMinutes(1));
+    }
+
+    @Test
+    void non_streaming_run_counts_every_request_and_orders_percentiles() throws Exception {
+        LoadGenerator.Result r = LoadGenerator.run(config("test-key", false, 4, 300));
+
+        assertThat(r.completed()).isEqualTo(300);
+        assertThat(r.ok()).isEqualTo(300);
+        assertThat(r.errors()).isZero();
+        assertThat(r.errorReasons()).isEmpty();
+        assertThat(r.total().count()).isEqualTo(300);
+        assertThat(r.total().percentileNanos(50)).isPositive()
+                .isLessThanOrEqualTo(r.total().percentileNanos(99));
+        assertThat(r.total().percentileNanos(99)).isLessThanOrEqualTo(r.total().maxNanos());
+        assertThat(r.elapsedSeconds()).isPositive();
+        assertThat(r.throughput()).isPositive();
+        assertThat(r.ttfb().count()).isZero();
+    }
+
+    @Test
+    void streaming_run_reads_to_done_and_ttfb_never_exceeds_total() throws Exception {
+        LoadGenerator.Result r = LoadGenerator.run(config("test-key", true, 3, 300));
+
+        assertThat(r.errorReasons()).isEmpty();
+        assertThat(r.completed()).isEqualTo(300);
+        assertThat(r.ok()).isEqualTo(300);
+        assertThat(r.ttfb().count()).isEqualTo(300);
+        assertThat(r.ttfb().percentileNanos(50)).isPositive()
+                .isLessThanOrEqualTo(r.ttfb().percentileNanos(99))
+                .isLessThanOrEqualTo(r.total().percentileNanos(50));
+        assertThat(r.ttfb().percentileNanos(99)).isLessThanOrEqualTo(r.total().percentileNanos(99));
+    }
+
+    @Test
+    void single_worker_keeps_one_connection_and_still_completes_every_request() throws Exception {
+        LoadGenerator.Result r = LoadGenerator.run(config("test-key", false, 1, 200));
+
+        assertThat(r.completed()).isEqualTo(200);
+        assertThat(r.errors()).isZero();
+    }
+
+    @Test
+    void a_wrong_key_is_counted_as_errors_with_the_status_as_reason() throws Exception {
+        LoadGenerator.Result r = LoadGenerator.run(config("wrong-key", false, 2, 100));
+
+        assertThat(r.completed()).isEqualTo(100);
+        assertThat(r.ok()).isZero();
+        assertThat(r.errors()).isEqualTo(100);
+        assertThat(r.errorReasons()).hasSize(1);
+        assertThat(r.errorReasons().keySet().iterator().next()).startsWith("HTTP 401");
+        assertThat(r.total().count()).isZero();
+        assertThat(r.throughput()).isZero();
+    }
+
+    @Test
+    void a_closed_port_is_counted_as_errors_not_thrown() throws Exception {
+        int port = ChildProcess.freePort(); // nothing listens there
+        LoadGenerator.Result r = LoadGenerator.run(LoadGenerator.Config.of("127.0.0.1", port, "k", false, 2, 0,
+                20, Duration.ofSeconds(30)));
+
+        assertThat(r.completed()).isEqualTo(20);
+        assertThat(r.errors()).isEqualTo(20);
+        assertThat(r.errorReasons().keySet()).allMatch(k -> k.startsWith("ConnectException"));
+    }
+}

@@ -1,0 +1,59 @@
+package ai.aideon.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ResultTableTest {
+
+    private static LoadGenerator.Result result(boolean stream, long... nanos) {
+        LoadGenerator.Config cfg = LoadGenerator.Config.of("127.0.0.1", 1, "k", stream, 1, 0, 100,
+                Duration.ofSeconds(1));
+        return new LoadGenerator.Result(cfg, nanos.length, nanos.length, 0, Map.of(), 1.0,
+                LatencyStats.of(nanos), stream ? LatencyStats.of(nanos) : LatencyStats.of());
+    }
+
+    @Test
+    void added_latency_is_relative_to_direct_in_the_same_mode_and_concurrency() {
+        List<ResultTable.Row> rows = List.of(
+                ResultTable.Row.measured("nginx", result(false, 1_200_000)),
+                ResultTable.Row.measured("direct", result(false, 1_000_000)),
+                ResultTable.Row.skipped("gateway", false, 1, "skipped (install x)"));
+
+        String table = ResultTable.markdown(rows);
+        String[] lines = table.split("\n");
+
+        assertThat(lines[2]).startsWith("| direct | chat | 1 | 1 | 0 | 1 | 1.000 | 1.000 | – | – | – | – |");
+        assertThat(lines[3]).startsWith("| gateway | chat | 1 | skipped (install x)");
+        assertThat(lines[4])
+                .isEqualTo("| nginx | chat | 1 | 1 | 0 | 1 | 1.200 | 1.200 | – | – | +0.200 | +0.200 |");
+        assertThat(ResultTable.errors(rows)).isEmpty();
+    }
+
+    @Test
+    void percentiles_are_nearest_rank() {
+        long[] v = new long[100];
+        for (int i = 0; i < 100; i++) v[i] = (100 - i) * 1_000L;
+        LatencyStats s = LatencyStats.of(v);
+
+        assertThat(s.percentileNanos(50)).isEqualTo(50_000);
+        assertThat(s.percentileNanos(99)).isEqualTo(99_000);
+        assertThat(s.percentileNanos(100)).isEqualTo(100_000);
+        assertThat(LatencyStats.of().percentileNanos(50)).isZero();
+    }
+
+    @Test
+    void erroring_cells_are_listed_with_reasons() {
+        LoadGenerator.Config cfg = LoadGenerator.Config.of("127.0.0.1", 1, "k", true, 16, 0, 100,
+                Duration.ofSeconds(1));
+        LoadGenerator.Result r = new LoadGenerator.Result(cfg, 10, 7, 3, Map.of("HTTP 502: bad gateway", 3L), 1.0,
+                LatencyStats.of(1, 2, 3, 4, 5, 6, 7), LatencyStats.of(1, 2, 3, 4, 5, 6, 7));
+
+        assertThat(ResultTable.errors(List.of(ResultTable.Row.measured("gateway", r))))
+                .isEqualTo("- gateway stream c16: 3 errors — 3× HTTP 502: bad gateway\n");
+    }
+}
