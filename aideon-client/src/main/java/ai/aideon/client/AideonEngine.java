@@ -51,7 +51,7 @@ public final class AideonEngine implements AutoCloseable {
             if (!pc.enabled()) {
                 continue;
             }
-            if (pc.simulator() != null) {
+            if ("simulator".equals(pc.settings().type())) {
                 SimulatorProvider sim = new SimulatorProvider(pc.simulator(), sleeper::sleep);
                 sims.put(pc.name(), sim);
                 p.put(pc.name(), sim);

@@ -219,7 +219,9 @@ public final class ConfigLoader {
             for (String k : opts.keySet()) {
                 options.put(k, y.str(opts, k));
             }
-            SimulatorSettings sim = "simulator".equals(type) ? simulator(y, name, m.get("simulator")) : null;
+            // A simulator block on a real provider says how its stand-in behaves in demo mode.
+            SimulatorSettings sim = "simulator".equals(type) || m.containsKey("simulator")
+                    ? simulator(y, name, m.get("simulator")) : null;
             boolean needsKey = "together".equals(type);
             boolean enabled = !needsKey || (key != null && !key.isBlank());
             if (baseUrl == null) {

@@ -27,7 +27,25 @@ import java.util.concurrent.CountDownLatch;
 public final class AideonCli {
 
     public static void main(String[] args) {
+        quietFrameworkLogging();
         System.exit(new CommandLine(new AideonCli()).execute(args));
+    }
+
+    /**
+     * Helidon logs through java.util.logging; keep its start-up chatter out of the demo's output unless the user
+     * configured JUL themselves. Warnings and errors still show.
+     */
+    static void quietFrameworkLogging() {
+        if (System.getProperty("java.util.logging.config.file") != null) {
+            return;
+        }
+        try (var in = AideonCli.class.getResourceAsStream("/ai/aideon/server/logging.properties")) {
+            if (in != null) {
+                java.util.logging.LogManager.getLogManager().readConfiguration(in);
+            }
+        } catch (java.io.IOException e) {
+            System.err.println("aideon: could not read the logging defaults: " + e.getMessage());
+        }
     }
 
     /** --config FILE, else ./aideon.yaml when present, else the built-in default. */
@@ -90,12 +108,16 @@ public final class AideonCli {
     static final class Demo implements Callable<Integer> {
         @Option(names = "--port", defaultValue = "8080", description = "Port (default 8080)")
         int port;
+        @Option(names = "--config", description = "Use this catalog; its providers are simulated (a provider's "
+                + "simulator: block sets error_rate / latency per model). Default: the built-in catalog.")
+        Path config;
 
         @Override
         public Integer call() throws Exception {
             AideonConfig cfg;
             try {
-                cfg = DemoMode.apply(ConfigLoader.withSystemEnv().loadDefault());
+                ConfigLoader loader = ConfigLoader.withSystemEnv();
+                cfg = DemoMode.apply(config == null ? loader.loadDefault() : loader.load(config));
             } catch (ConfigException e) {
                 return configError(e);
             }
