@@ -119,6 +119,7 @@ public final class BenchMain {
                       --nginx FILE|none       nginx binary (default: found on PATH or /usr/sbin)
                       --gateway-java-opts S   extra JVM options for the gateway process
                       --platform-threads      load generator on platform threads instead of virtual threads
+                      --no-build              (bench/run only) skip ./aideon build
                     """);
         }
     }

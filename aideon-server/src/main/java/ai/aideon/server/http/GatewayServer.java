@@ -3,6 +3,7 @@ package ai.aideon.server.http;
 import ai.aideon.client.AideonEngine;
 import ai.aideon.server.api.ApiException;
 import ai.aideon.server.api.Json;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.RequestException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -60,6 +61,9 @@ public final class GatewayServer implements AutoCloseable {
                 .host(host)
                 .port(port)
                 .maxPayloadSize(engine.config().server().maxBodyBytes())
+                // Streams flush one small SSE event per token: with Nagle on, each waits for the client's delayed
+                // ACK (~40 ms). Helidon leaves TCP_NODELAY off by default.
+                .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 .routing(routing)
                 .build()
                 .start();
