@@ -23,7 +23,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "aideon", mixinStandardHelpOptions = true, version = "Aideon Router 0.1.0",
         description = "Multimodal AI gateway: OpenAI-compatible API, local engines first, cloud fallback.",
         subcommands = {AideonCli.Serve.class, AideonCli.Demo.class, AideonCli.Models.class, AideonCli.Config.class,
-                AideonCli.Test.class})
+                AideonCli.Test.class, CommandLine.HelpCommand.class})
 public final class AideonCli {
 
     public static void main(String[] args) {
