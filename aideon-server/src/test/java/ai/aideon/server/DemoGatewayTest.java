@@ -1,7 +1,6 @@
 package ai.aideon.server;
 
 import ai.aideon.client.DemoMode;
-import ai.aideon.client.config.ConfigLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -9,7 +8,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,7 +25,7 @@ class DemoGatewayTest {
 
     @BeforeAll
     static void start() throws Exception {
-        gw = new GatewayFixture(DemoMode.apply(ConfigLoader.withSystemEnv().loadDefault(), Duration.ZERO, Duration.ZERO));
+        gw = GatewayFixture.demo();
     }
 
     @AfterAll

@@ -28,6 +28,12 @@ final class GatewayFixture implements AutoCloseable {
         this.server = GatewayServer.start(engine, "127.0.0.1", 0);
     }
 
+    /** The demo configuration (real catalog, simulated upstreams) with zero simulated latency. */
+    static GatewayFixture demo() throws ai.aideon.client.config.ConfigException {
+        return new GatewayFixture(ai.aideon.client.DemoMode.apply(
+                ai.aideon.client.config.ConfigLoader.withSystemEnv().loadDefault(), Duration.ZERO, Duration.ZERO));
+    }
+
     String base() {
         return server.baseUrl();
     }

@@ -1,7 +1,6 @@
 package ai.aideon.server;
 
 import ai.aideon.client.DemoMode;
-import ai.aideon.client.config.ConfigLoader;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiChatModel;
@@ -22,7 +21,7 @@ class LangChain4jClientTest {
 
     @BeforeAll
     static void start() throws Exception {
-        gw = new GatewayFixture(DemoMode.apply(ConfigLoader.withSystemEnv().loadDefault(), Duration.ZERO, Duration.ZERO));
+        gw = GatewayFixture.demo();
     }
 
     @AfterAll

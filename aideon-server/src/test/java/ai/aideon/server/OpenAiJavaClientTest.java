@@ -1,7 +1,6 @@
 package ai.aideon.server;
 
 import ai.aideon.client.DemoMode;
-import ai.aideon.client.config.ConfigLoader;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
@@ -40,7 +39,7 @@ class OpenAiJavaClientTest {
 
     @BeforeAll
     static void start() throws Exception {
-        gw = new GatewayFixture(DemoMode.apply(ConfigLoader.withSystemEnv().loadDefault(), Duration.ZERO, Duration.ZERO));
+        gw = GatewayFixture.demo();
         premium = client(DemoMode.PREMIUM_KEY);
     }
 
