@@ -45,7 +45,8 @@ public final class AideonClient implements AutoCloseable {
 
     /** The built-in catalog with simulated upstreams: try the API without keys or network. */
     public static AideonClient demo() throws ConfigException {
-        return of(DemoMode.apply(ConfigLoader.withSystemEnv().loadDefault()));
+        AideonConfig config = DemoMode.apply(ConfigLoader.withSystemEnv().loadDefault());
+        return of(config.withStore(DemoMode.temporaryStore(config)));
     }
 
     public static AideonClient of(AideonConfig config) {

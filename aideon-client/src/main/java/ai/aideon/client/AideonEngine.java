@@ -3,6 +3,19 @@ package ai.aideon.client;
 import ai.aideon.client.config.AideonConfig;
 import ai.aideon.client.config.ClientKey;
 import ai.aideon.client.config.ProviderConfig;
+import ai.aideon.client.config.TierPolicy;
+import ai.aideon.client.metering.Metering;
+import ai.aideon.core.tier.Accountant;
+import ai.aideon.core.tier.AccountantSettings;
+import ai.aideon.core.tier.KeyStore;
+import ai.aideon.core.tier.Limit;
+import ai.aideon.core.tier.Principal;
+import ai.aideon.core.tier.RateLimiter;
+import ai.aideon.core.tier.Tenant;
+import ai.aideon.core.tier.UsageReports;
+import ai.aideon.store.Store;
+import java.util.ArrayList;
+import java.util.List;
 import ai.aideon.core.api.ChatRequest;
 import ai.aideon.core.catalog.Catalog;
 import ai.aideon.core.provider.ChatProvider;
@@ -37,7 +50,10 @@ public final class AideonEngine implements AutoCloseable {
     private final AtomicReference<Catalog> catalog;
     private final Map<String, ChatProvider> providers;
     private final Map<String, SimulatorProvider> simulators;
-    private final Map<String, ClientKey> clientsByKey;
+    private final Map<String, Principal> staticPrincipals;
+    private final Store store;
+    private final Accountant accountant;
+    private final Metering metering;
     private final HealthRegistry health;
     private final Router router;
     private final ChatExecutor executor;
@@ -61,15 +77,30 @@ public final class AideonEngine implements AutoCloseable {
         }
         this.providers = Collections.unmodifiableMap(p);
         this.simulators = Collections.unmodifiableMap(sims);
-        Map<String, ClientKey> keys = new LinkedHashMap<>();
+        Map<String, Principal> principals = new LinkedHashMap<>();
         for (ClientKey k : config.clients()) {
-            keys.put(k.key(), k);
+            principals.put(k.key(), staticPrincipal(config, k));
         }
-        this.clientsByKey = Collections.unmodifiableMap(keys);
+        if (config.store() != null && config.store().adminKey() != null) {
+            principals.put(config.store().adminKey(), staticPrincipal(config,
+                    new ClientKey("admin", config.store().adminKey(), null, "operator", true)));
+        }
+        this.staticPrincipals = Collections.unmodifiableMap(principals);
         this.health = new HealthRegistry(clock);
         this.router = new Router(catalog::get, health, config.router());
         this.executor = new ChatExecutor(providers::get, health, config.executor(), sleeper,
                 new SplittableRandom(), new HeuristicQualityGate());
+        if (config.store() != null && !"none".equals(config.store().location())) {
+            this.store = Store.open(config.store().location(), clock);
+            this.accountant = new Accountant(store.allowances(), clock, config.store().instanceId(),
+                    AccountantSettings.defaults());
+            this.metering = new Metering(config, catalog::get, router, new RateLimiter(clock), accountant,
+                    store.ledger(), store.reports(), clock);
+        } else {
+            this.store = null;
+            this.accountant = null;
+            this.metering = null;
+        }
     }
 
     public static AideonEngine start(AideonConfig config) {
@@ -93,9 +124,55 @@ public final class AideonEngine implements AutoCloseable {
         return health;
     }
 
-    /** The client a bearer key belongs to. */
-    public Optional<ClientKey> authenticate(String key) {
-        return key == null ? Optional.empty() : Optional.ofNullable(clientsByKey.get(key));
+    /**
+     * Who a bearer key belongs to: a key from the config file (demo keys, the operator's admin key) or one created
+     * in the store. Empty for unknown and revoked keys.
+     */
+    public Optional<Principal> authenticate(String key) {
+        if (key == null) {
+            return Optional.empty();
+        }
+        Principal p = staticPrincipals.get(key);
+        if (p != null || store == null) {
+            return Optional.ofNullable(p);
+        }
+        return store.keys().verify(key).map(m -> principal(config, m.tenant(), m.key().keyId(), m.key().admin()));
+    }
+
+    /** Metering (tiers, quotas, budgets, ledger), or null when the config switched the store off. */
+    public Metering metering() {
+        return metering;
+    }
+
+    /** The key store, or null without a store. */
+    public KeyStore keys() {
+        return store == null ? null : store.keys();
+    }
+
+    public UsageReports reports() {
+        return store == null ? null : store.reports();
+    }
+
+    private static Principal staticPrincipal(AideonConfig config, ClientKey k) {
+        Tenant tenant = new Tenant(k.tenant(), k.tenant(), k.tier() == null ? "admin" : k.tier(), List.of(), null,
+                null, java.time.Instant.EPOCH);
+        return principal(config, tenant, "cfg:" + k.name(), k.admin());
+    }
+
+    /** The tier's limits with the tenant's overrides in place of the same meter and period. */
+    static Principal principal(AideonConfig config, Tenant tenant, String keyId, boolean admin) {
+        TierPolicy tier = config.tier(tenant.tier());
+        List<Limit> limits = new ArrayList<>();
+        for (Limit l : tier.limits()) {
+            if (tenant.overrides().stream().noneMatch(o -> o.sameSlot(l))) {
+                limits.add(l);
+            }
+        }
+        limits.addAll(tenant.overrides());
+        long rpm = tenant.requestsPerMinute() != null ? tenant.requestsPerMinute() : tier.requestsPerMinute();
+        long tpm = tenant.tokensPerMinute() != null ? tenant.tokensPerMinute() : tier.tokensPerMinute();
+        return new Principal(tenant.id(), tenant.name(), keyId, tenant.tier(), admin ? List.of() : limits,
+                admin ? 0 : rpm, admin ? 0 : tpm, admin);
     }
 
     /** Names of configured providers that are switched off, with why (e.g. no API key). */
@@ -125,6 +202,12 @@ public final class AideonEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        if (accountant != null) {
+            accountant.close();
+        }
+        if (store != null) {
+            store.close();
+        }
         for (ChatProvider p : providers.values()) {
             if (p instanceof AutoCloseable c) {
                 try {

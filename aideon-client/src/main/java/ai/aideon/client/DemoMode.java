@@ -21,6 +21,7 @@ import java.util.Map;
 public final class DemoMode {
     public static final String PREMIUM_KEY = "sk-aideon-demo-premium";
     public static final String FREE_KEY = "sk-aideon-demo-free";
+    public static final String ADMIN_KEY = "sk-aideon-demo-admin";
     public static final long SEED = 42;
 
     private DemoMode() {
@@ -29,6 +30,18 @@ public final class DemoMode {
     /** Simulators have no network address; this names them in logs and health output. */
     public static java.net.URI simulatorUri(String providerName) {
         return java.net.URI.create("simulator://" + providerName);
+    }
+
+    /** A ledger in a fresh temp directory: demos and tests start from zero and share nothing. */
+    public static ai.aideon.client.config.StoreConfig temporaryStore(AideonConfig config) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("aideon-demo");
+            dir.toFile().deleteOnExit();
+            return new ai.aideon.client.config.StoreConfig("sqlite:" + dir.resolve("aideon.db"),
+                    config.store().instanceId(), config.store().upgradeUrl(), ADMIN_KEY);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public static AideonConfig apply(AideonConfig base) {

@@ -24,7 +24,8 @@ class AideonClientTest {
 
     @BeforeAll
     static void start() throws Exception {
-        aideon = AideonClient.of(DemoMode.apply(ConfigLoader.withSystemEnv().loadDefault(), Duration.ZERO, Duration.ZERO));
+        var config = DemoMode.apply(ConfigLoader.withSystemEnv().loadDefault(), Duration.ZERO, Duration.ZERO);
+        aideon = AideonClient.of(config.withStore(DemoMode.temporaryStore(config)));
     }
 
     @AfterAll

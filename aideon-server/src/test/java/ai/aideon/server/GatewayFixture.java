@@ -29,9 +29,19 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     /** The demo configuration (real catalog, simulated upstreams) with zero simulated latency. */
-    static GatewayFixture demo() throws ai.aideon.client.config.ConfigException {
-        return new GatewayFixture(ai.aideon.client.DemoMode.apply(
-                ai.aideon.client.config.ConfigLoader.withSystemEnv().loadDefault(), Duration.ZERO, Duration.ZERO));
+    static GatewayFixture demo() throws Exception {
+        var config = ai.aideon.client.DemoMode.apply(
+                ai.aideon.client.config.ConfigLoader.withSystemEnv().loadDefault(), Duration.ZERO, Duration.ZERO);
+        return new GatewayFixture(config.withStore(tempStore(config)));
+    }
+
+    /** A fresh SQLite ledger in a temp dir, so tests never share or leave behind state. */
+    static ai.aideon.client.config.StoreConfig tempStore(ai.aideon.client.config.AideonConfig config)
+            throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("aideon-test");
+        dir.toFile().deleteOnExit();
+        return new ai.aideon.client.config.StoreConfig("sqlite:" + dir.resolve("aideon.db"),
+                config.store().instanceId(), config.store().upgradeUrl(), ai.aideon.client.DemoMode.ADMIN_KEY);
     }
 
     String base() {

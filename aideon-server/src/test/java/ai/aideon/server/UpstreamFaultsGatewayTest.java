@@ -64,7 +64,7 @@ class UpstreamFaultsGatewayTest {
                 """.formatted(ollama.baseUrl(), together.baseUrl(), KEY, FREE);
         var config = new ConfigLoader(Map.of("TOGETHER_KEY", "together-secret-key-0123456789")::get)
                 .parse(yaml, "test.yaml");
-        gw = new GatewayFixture(config);
+        gw = new GatewayFixture(config.withStore(GatewayFixture.tempStore(config)));
     }
 
     @AfterEach

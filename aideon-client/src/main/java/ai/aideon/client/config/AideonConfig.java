@@ -15,22 +15,37 @@ import java.util.Map;
  */
 public record AideonConfig(ServerConfig server, RouterSettings router, ExecutorSettings executor,
                            Map<String, ProviderConfig> providers, Catalog catalog, List<ClientKey> clients,
-                           String source) {
+                           Map<String, TierPolicy> tiers, StoreConfig store, String source) {
     public AideonConfig {
         providers = Map.copyOf(providers);
         clients = List.copyOf(clients);
+        tiers = Map.copyOf(tiers);
+    }
+
+    /** The tier's policy; tiers the file doesn't describe have no limits beyond the catalog's model access. */
+    public TierPolicy tier(String name) {
+        TierPolicy t = tiers.get(name);
+        return t != null ? t : TierPolicy.unlimited(name);
+    }
+
+    public AideonConfig withStore(StoreConfig newStore) {
+        return new AideonConfig(server, router, executor, providers, catalog, clients, tiers, newStore, source);
+    }
+
+    public AideonConfig withTiers(Map<String, TierPolicy> newTiers) {
+        return new AideonConfig(server, router, executor, providers, catalog, clients, newTiers, store, source);
     }
 
     /** Same config with other providers (demo mode swaps real engines for simulators). */
     public AideonConfig withProviders(Map<String, ProviderConfig> newProviders) {
-        return new AideonConfig(server, router, executor, newProviders, catalog, clients, source);
+        return new AideonConfig(server, router, executor, newProviders, catalog, clients, tiers, store, source);
     }
 
     public AideonConfig withClients(List<ClientKey> newClients) {
-        return new AideonConfig(server, router, executor, providers, catalog, newClients, source);
+        return new AideonConfig(server, router, executor, providers, catalog, newClients, tiers, store, source);
     }
 
     public AideonConfig withServer(ServerConfig newServer) {
-        return new AideonConfig(newServer, router, executor, providers, catalog, clients, source);
+        return new AideonConfig(newServer, router, executor, providers, catalog, clients, tiers, store, source);
     }
 }

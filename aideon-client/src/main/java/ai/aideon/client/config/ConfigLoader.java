@@ -46,7 +46,7 @@ import java.util.function.Function;
 public final class ConfigLoader {
     public static final String DEFAULT_RESOURCE = "/ai/aideon/client/aideon-default.yaml";
     private static final Set<String> TOP_KEYS = Set.of("server", "router", "executor", "providers", "models",
-            "routes", "clients");
+            "routes", "clients", "tiers", "store", "admin_key", "upgrade_url");
     private static final Set<String> PROVIDER_TYPES = Set.of("together", "openai", "ollama", "simulator");
 
     private final Function<String, String> env;
@@ -95,7 +95,8 @@ public final class ConfigLoader {
         // Sections the file leaves out come from the default config (parsed with the same environment).
         Map<String, Node> defaults = Map.of();
         if (!fileName.equals("aideon-default.yaml")
-                && (!top.containsKey("models") || !top.containsKey("routes") || !top.containsKey("providers"))) {
+                && (!top.containsKey("models") || !top.containsKey("routes") || !top.containsKey("providers")
+                || !top.containsKey("tiers"))) {
             defaults = y.map(compose(new StringReader(defaultText()), "aideon-default.yaml"), "defaults");
         }
 
@@ -106,6 +107,9 @@ public final class ConfigLoader {
         List<ModelSpec> models = models(y, top.getOrDefault("models", defaults.get("models")), providers);
         List<Route> routes = routes(y, top.getOrDefault("routes", defaults.get("routes")), models);
         List<ClientKey> clients = clients(y, top.get("clients"));
+        Node tiersNode = top.containsKey("tiers") ? top.get("tiers") : defaults.get("tiers");
+        Map<String, TierPolicy> tiers = tiers(y, tiersNode, routes);
+        StoreConfig store = store(y, top);
 
         if (!y.problems.isEmpty()) {
             throw new ConfigException(y.problems);
@@ -117,7 +121,7 @@ public final class ConfigLoader {
             throw new ConfigException(List.of(new ConfigProblem(fileName, 0, e.getMessage(),
                     "make model ids and route aliases unique")));
         }
-        return new AideonConfig(server, router, executor, providers, catalog, clients, fileName);
+        return new AideonConfig(server, router, executor, providers, catalog, clients, tiers, store, fileName);
     }
 
     private static Node compose(Reader reader, String fileName) throws ConfigException {
@@ -357,13 +361,115 @@ public final class ConfigLoader {
         List<ClientKey> out = new ArrayList<>();
         for (Node cn : y.list(node, "clients")) {
             Map<String, Node> m = y.map(cn, "a client");
-            y.onlyKeys(cn, m, "a client", Set.of("name", "key", "tier"));
+            y.onlyKeys(cn, m, "a client", Set.of("name", "key", "tier", "tenant"));
             String key = y.required(m, "key", cn, "a client");
             String tier = y.required(m, "tier", cn, "a client");
             String name = y.str(m, "name");
-            if (key != null && tier != null) {
-                out.add(new ClientKey(name == null ? "client-" + (out.size() + 1) : name, key, tier));
+            if (name == null) {
+                name = "client-" + (out.size() + 1);
             }
+            String tenant = y.str(m, "tenant");
+            if (key != null && tier != null) {
+                out.add(new ClientKey(name, key, tier, tenant == null ? name : tenant, false));
+            }
+        }
+        return out;
+    }
+
+    private static StoreConfig store(YamlTree y, Map<String, Node> top) {
+        Node node = top.get("store");
+        String location;
+        String instance = null;
+        if (node instanceof org.yaml.snakeyaml.nodes.MappingNode) {
+            Map<String, Node> m = y.map(node, "store");
+            y.onlyKeys(node, m, "store", Set.of("url", "instance_id"));
+            location = y.str(m, "url");
+            instance = y.str(m, "instance_id");
+        } else {
+            location = y.str(top, "store");
+        }
+        if (location == null || location.isBlank()) {
+            location = "sqlite:aideon.db";
+        } else if (!(location.startsWith("sqlite:") || location.startsWith("jdbc:sqlite:")
+                || location.startsWith("postgres://") || location.startsWith("postgresql://")
+                || location.startsWith("jdbc:postgresql:"))) {
+            y.problem(node, "store '" + StoreConfig.redacted(location) + "' is neither SQLite nor PostgreSQL",
+                    "use store: sqlite:aideon.db or store: postgres://user:password@host:5432/aideon");
+        }
+        if (instance == null || instance.isBlank()) {
+            instance = defaultInstanceId();
+        }
+        String admin = y.str(top, "admin_key");
+        return new StoreConfig(location, instance, y.str(top, "upgrade_url"),
+                admin == null || admin.isBlank() ? null : admin);
+    }
+
+    private static String defaultInstanceId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        return host + "-" + ProcessHandle.current().pid();
+    }
+
+    private static Map<String, TierPolicy> tiers(YamlTree y, Node node, List<Route> routes) {
+        Set<String> aliases = new LinkedHashSet<>();
+        routes.forEach(r -> aliases.add(r.alias()));
+        Map<String, TierPolicy> out = new LinkedHashMap<>();
+        Map<String, Node> all = y.map(node, "tiers");
+        for (Map.Entry<String, Node> e : all.entrySet()) {
+            String name = e.getKey();
+            Map<String, Node> m = y.map(e.getValue(), "tiers." + name);
+            y.onlyKeys(e.getValue(), m, "tiers." + name, Set.of("routes", "rate", "quotas", "budget", "upgrade_to"));
+            List<String> allowed = y.strings(m, "routes");
+            for (String alias : allowed) {
+                if (!aliases.contains(alias)) {
+                    y.problem(m.get("routes"), "tier '" + name + "' names unknown route '" + alias + "'",
+                            "use one of: " + String.join(", ", aliases));
+                }
+            }
+            Map<String, Node> rate = y.map(m.get("rate"), "rate");
+            y.onlyKeys(m.get("rate"), rate, "rate", Set.of("requests_per_minute", "tokens_per_minute"));
+            List<ai.aideon.core.tier.Limit> limits = new ArrayList<>();
+            Map<String, Node> quotas = y.map(m.get("quotas"), "quotas");
+            y.onlyKeys(m.get("quotas"), quotas, "quotas", Set.of("daily", "monthly"));
+            for (Map.Entry<String, Node> q : quotas.entrySet()) {
+                ai.aideon.core.tier.Period period = q.getKey().equals("daily") ? ai.aideon.core.tier.Period.DAY
+                        : ai.aideon.core.tier.Period.MONTH;
+                Map<String, Node> qm = y.map(q.getValue(), "quotas." + q.getKey());
+                y.onlyKeys(q.getValue(), qm, "quotas." + q.getKey(),
+                        Set.of("requests", "tokens", "images", "audio_seconds"));
+                for (String meter : qm.keySet()) {
+                    long max = y.integer(qm, meter, -1);
+                    if (max >= 0) {
+                        limits.add(new ai.aideon.core.tier.Limit(
+                                ai.aideon.core.tier.Meter.valueOf(meter.toUpperCase(Locale.ROOT)), period, max));
+                    }
+                }
+            }
+            Map<String, Node> budget = y.map(m.get("budget"), "budget");
+            y.onlyKeys(m.get("budget"), budget, "budget", Set.of("usd", "period"));
+            java.math.BigDecimal usd = y.money(budget, "usd");
+            if (usd != null) {
+                String per = y.str(budget, "period");
+                ai.aideon.core.tier.Period period = "day".equals(per) ? ai.aideon.core.tier.Period.DAY
+                        : ai.aideon.core.tier.Period.MONTH;
+                if (per != null && !per.equals("day") && !per.equals("month")) {
+                    y.problem(budget.get("period"), "budget period must be day or month", "period: month");
+                }
+                limits.add(new ai.aideon.core.tier.Limit(ai.aideon.core.tier.Meter.COST_MICROS, period,
+                        usd.movePointRight(6).setScale(0, java.math.RoundingMode.FLOOR).longValueExact()));
+            }
+            String upgradeTo = y.str(m, "upgrade_to");
+            if (upgradeTo != null && !all.containsKey(upgradeTo)) {
+                y.problem(m.get("upgrade_to"), "tier '" + name + "' upgrades to unknown tier '" + upgradeTo + "'",
+                        "use one of: " + all.keySet());
+            }
+            out.put(name, new TierPolicy(name, new LinkedHashSet<>(allowed), Math.max(0, y.integer(rate,
+                    "requests_per_minute", 0)), Math.max(0, y.integer(rate, "tokens_per_minute", 0)), limits,
+                    upgradeTo));
         }
         return out;
     }

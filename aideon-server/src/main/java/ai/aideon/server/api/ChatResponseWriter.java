@@ -23,7 +23,8 @@ import java.util.List;
 public final class ChatResponseWriter {
 
     /** What the client is told about the route, in bodies and usage chunks. */
-    public record Provenance(ModelSpec served, List<Attempt> attempts, String route, Double quality) {
+    public record Provenance(ModelSpec served, List<Attempt> attempts, String route, Double quality,
+                             Long costMicros) {
     }
 
     private final String id;
@@ -61,7 +62,7 @@ public final class ChatResponseWriter {
                 g.writeEndObject();
             }
             g.writeEndArray();
-            usage(g, usage);
+            usage(g, usage, p.costMicros());
             provenance(g, p);
             g.writeEndObject();
         });
@@ -155,7 +156,7 @@ public final class ChatResponseWriter {
             chunkHeader(g, p.served());
             g.writeArrayFieldStart("choices");
             g.writeEndArray();
-            usage(g, usage);
+            usage(g, usage, p.costMicros());
             provenance(g, p);
             g.writeEndObject();
         });
@@ -169,11 +170,15 @@ public final class ChatResponseWriter {
         g.writeStringField("model", served.id());
     }
 
-    private static void usage(JsonGenerator g, Usage u) throws IOException {
+    private static void usage(JsonGenerator g, Usage u, Long costMicros) throws IOException {
         g.writeObjectFieldStart("usage");
         g.writeNumberField("prompt_tokens", u.promptTokens());
         g.writeNumberField("completion_tokens", u.completionTokens());
         g.writeNumberField("total_tokens", u.totalTokens());
+        if (costMicros != null) {
+            g.writeFieldName("cost_usd");
+            g.writeNumber(java.math.BigDecimal.valueOf(costMicros, 6));
+        }
         g.writeEndObject();
     }
 
@@ -183,6 +188,10 @@ public final class ChatResponseWriter {
         g.writeStringField("model", p.served().id());
         g.writeStringField("source", p.served().source().wire());
         g.writeStringField("route", p.route());
+        if (p.costMicros() != null) {
+            g.writeFieldName("cost_usd");
+            g.writeNumber(java.math.BigDecimal.valueOf(p.costMicros(), 6));
+        }
         if (p.quality() != null) {
             g.writeNumberField("quality", p.quality());
         }

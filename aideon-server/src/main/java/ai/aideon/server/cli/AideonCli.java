@@ -23,7 +23,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "aideon", mixinStandardHelpOptions = true, version = "Aideon Router 0.1.0",
         description = "Multimodal AI gateway: OpenAI-compatible API, local engines first, cloud fallback.",
         subcommands = {AideonCli.Serve.class, AideonCli.Demo.class, AideonCli.Models.class, AideonCli.Config.class,
-                AideonCli.Test.class, CommandLine.HelpCommand.class})
+                KeysCommand.class, UsageCommand.class, AideonCli.Test.class, CommandLine.HelpCommand.class})
 public final class AideonCli {
 
     public static void main(String[] args) {
@@ -118,6 +118,9 @@ public final class AideonCli {
             try {
                 ConfigLoader loader = ConfigLoader.withSystemEnv();
                 cfg = DemoMode.apply(config == null ? loader.loadDefault() : loader.load(config));
+                java.nio.file.Files.createDirectories(Path.of(".aideon"));
+                cfg = cfg.withStore(new ai.aideon.client.config.StoreConfig("sqlite:.aideon/demo.db",
+                        cfg.store().instanceId(), cfg.store().upgradeUrl(), DemoMode.ADMIN_KEY));
             } catch (ConfigException e) {
                 return configError(e);
             }
@@ -137,9 +140,12 @@ public final class AideonCli {
                       Base URL (OpenAI-compatible):  %1$s/v1
                       Premium demo key:              %2$s
                       Free demo key:                 %3$s
+                      Admin demo key:                %4$s   (keys, usage, reconciliation)
+                      Usage ledger:                  .aideon/demo.db (SQLite)
                       Routes and models:             curl -H 'Authorization: Bearer %2$s' %1$s/v1/models
                       Explain a route:               curl -H 'Authorization: Bearer %2$s' '%1$s/aideon/v1/explain?model=aideon/text'
                       Health and breakers:           curl -H 'Authorization: Bearer %2$s' %1$s/aideon/v1/health
+                      Your usage and cost:           curl -H 'Authorization: Bearer %2$s' '%1$s/aideon/v1/usage?group_by=model'
                       Dashboard:                     not yet built (planned); use the health and explain URLs above
 
                     Try it:
@@ -151,7 +157,7 @@ public final class AideonCli {
                       curl -X POST -H 'Authorization: Bearer %2$s' %1$s/aideon/v1/simulator/local/down
 
                     Press Ctrl-C to stop.
-                    """, base, DemoMode.PREMIUM_KEY, DemoMode.FREE_KEY);
+                    """, base, DemoMode.PREMIUM_KEY, DemoMode.FREE_KEY, DemoMode.ADMIN_KEY);
             System.out.flush();
             runUntilStopped(engine, gw);
             return 0;

@@ -1,7 +1,7 @@
 package ai.aideon.server.http;
 
 import ai.aideon.client.AideonEngine;
-import ai.aideon.client.config.ClientKey;
+import ai.aideon.core.tier.Principal;
 import ai.aideon.server.api.ApiException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
@@ -14,7 +14,7 @@ final class Auth {
     private Auth() {
     }
 
-    static ClientKey require(AideonEngine engine, ServerRequest req) {
+    static Principal require(AideonEngine engine, ServerRequest req) {
         String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
         if (header == null || header.isBlank()) {
             throw new ApiException(401, "invalid_request_error", "missing_api_key", null,
@@ -27,5 +27,15 @@ final class Auth {
         }
         return engine.authenticate(key).orElseThrow(() -> new ApiException(401, "invalid_request_error",
                 "invalid_api_key", null, "Incorrect API key provided."));
+    }
+
+    /** Operator endpoints: an admin key, or 403 (the caller is known, just not allowed). */
+    static Principal requireAdmin(AideonEngine engine, ServerRequest req) {
+        Principal p = require(engine, req);
+        if (!p.admin()) {
+            throw new ApiException(403, "permission_error", "admin_required", null,
+                    "This endpoint needs an admin key.");
+        }
+        return p;
     }
 }

@@ -1,7 +1,14 @@
 package ai.aideon.server.http;
 
 import ai.aideon.client.AideonEngine;
-import ai.aideon.client.config.ClientKey;
+import ai.aideon.client.metering.Admission;
+import ai.aideon.client.metering.Metering;
+import ai.aideon.client.metering.RefusedException;
+import ai.aideon.core.route.Attempt;
+import ai.aideon.core.tier.Amounts;
+import ai.aideon.core.tier.Principal;
+import ai.aideon.core.tier.UsageLedger;
+import java.util.List;
 import ai.aideon.core.api.ChatChunk;
 import ai.aideon.core.api.ChatRequest;
 import ai.aideon.core.api.ChoiceDelta;
@@ -13,7 +20,6 @@ import ai.aideon.core.provider.ProviderException;
 import ai.aideon.core.route.AllAttemptsFailedException;
 import ai.aideon.core.route.ChatOutcome;
 import ai.aideon.core.route.RouteContext;
-import ai.aideon.core.route.RoutePlan;
 import ai.aideon.core.route.RoutingException;
 import ai.aideon.core.route.StreamOutcome;
 import ai.aideon.core.route.TokenCounter;
@@ -46,6 +52,7 @@ final class ChatHandler {
     static final HeaderName ROUTE = HeaderNames.create("x-aideon-route");
     static final HeaderName SOURCE = HeaderNames.create("x-aideon-source");
     static final HeaderName QUALITY = HeaderNames.create("x-aideon-quality");
+    static final HeaderName COST = HeaderNames.create("x-aideon-cost-usd");
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END_EVENT = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -67,26 +74,43 @@ final class ChatHandler {
     }
 
     private void handle(ServerRequest req, ServerResponse res, String requestId, boolean legacy) {
-        ClientKey client = Auth.require(engine, req);
+        Principal principal = Auth.require(engine, req);
         byte[] body = req.content().as(byte[].class);
         ChatRequest request = legacy ? ChatRequestParser.completion(body) : ChatRequestParser.chat(body);
-        RouteContext context = context(req, client, request);
-        RoutePlan plan;
-        try {
-            plan = engine.plan(request, context);
-        } catch (RoutingException e) {
-            throw ErrorMapper.routing(e);
-        }
+        RouteContext context = context(req, principal, request);
+        Admission admission = admit(requestId, principal, request, context);
         String id = (legacy ? "cmpl-" : "chatcmpl-") + requestId;
         ChatResponseWriter writer = new ChatResponseWriter(id, clock.millis() / 1000, legacy);
-        if (request.stream()) {
-            stream(request, plan, res, writer);
-        } else {
-            complete(request, plan, res, writer);
+        try {
+            if (request.stream()) {
+                stream(request, admission, res, writer);
+            } else {
+                complete(request, admission, res, writer);
+            }
+        } finally {
+            if (engine.metering() != null) {
+                engine.metering().abandon(admission);
+            }
         }
     }
 
-    private static RouteContext context(ServerRequest req, ClientKey client, ChatRequest request) {
+    /** Tier, plan, rate, quota and budget — all before any upstream call. Without a store: only the plan. */
+    private Admission admit(String requestId, Principal principal, ChatRequest request, RouteContext context) {
+        try {
+            Metering metering = engine.metering();
+            if (metering == null) {
+                return new Admission(requestId, principal, request, engine.plan(request, context), null,
+                        Amounts.ZERO, System.nanoTime());
+            }
+            return metering.admit(requestId, principal, request, context);
+        } catch (RoutingException e) {
+            throw ErrorMapper.routing(e);
+        } catch (RefusedException e) {
+            throw new ApiException(e.status(), e.type(), e.code(), e.param(), e.getMessage(), e.retryAfterSeconds());
+        }
+    }
+
+    private static RouteContext context(ServerRequest req, Principal principal, ChatRequest request) {
         Role role = null;
         String roleText = Exchange.header(req, "x-aideon-role").orElse(request.metadata().get("aideon_role"));
         if (roleText != null) {
@@ -96,36 +120,44 @@ final class ChatHandler {
         }
         boolean localOnly = Exchange.header(req, "x-aideon-privacy")
                 .map(p -> p.toLowerCase(Locale.ROOT).equals("local_only")).orElse(false);
-        return new RouteContext(client.tier(), role, localOnly);
+        return new RouteContext(principal.tier(), role, localOnly);
     }
 
-    private void complete(ChatRequest request, RoutePlan plan, ServerResponse res, ChatResponseWriter writer) {
+    private void complete(ChatRequest request, Admission admission, ServerResponse res, ChatResponseWriter writer) {
         ChatOutcome outcome;
         try {
-            outcome = engine.chat(request, plan);
+            outcome = engine.chat(request, admission.plan());
         } catch (AllAttemptsFailedException e) {
             res.headers().set(ROUTE, e.routeHeader());
-            throw ErrorMapper.attempts(e);
+            ApiException error = ErrorMapper.attempts(e);
+            failed(admission, e.attempts(), error.status(), e.last().kind().name().toLowerCase(Locale.ROOT));
+            throw error;
         }
+        Usage usage = outcome.response().usage() != null ? outcome.response().usage()
+                : countedUsage(request, outcome.response().firstText());
+        Long cost = settle(admission, outcome.served(), usage, outcome.attempts(), null);
         routeHeaders(res, outcome.served(), outcome.routeHeader());
         if (outcome.qualityScore() != null) {
             res.headers().set(QUALITY, String.format(Locale.ROOT, "%.2f", outcome.qualityScore()));
         }
-        Usage usage = outcome.response().usage() != null ? outcome.response().usage()
-                : countedUsage(request, outcome.response().firstText());
+        if (cost != null) {
+            res.headers().set(COST, Metering.usd(cost));
+        }
         Provenance p = new Provenance(outcome.served(), outcome.attempts(), outcome.routeHeader(),
-                outcome.qualityScore());
+                outcome.qualityScore(), cost);
         Exchange.json(res, 200, writer.response(outcome.response(), p, usage));
     }
 
-    private void stream(ChatRequest request, RoutePlan plan, ServerResponse res, ChatResponseWriter writer) {
+    private void stream(ChatRequest request, Admission admission, ServerResponse res, ChatResponseWriter writer) {
         StreamOutcome outcome;
         try {
-            outcome = engine.stream(request, plan);
+            outcome = engine.stream(request, admission.plan());
         } catch (AllAttemptsFailedException e) {
             // Nothing has been sent yet: this is still an ordinary HTTP error with the right status.
             res.headers().set(ROUTE, e.routeHeader());
-            throw ErrorMapper.attempts(e);
+            ApiException error = ErrorMapper.attempts(e);
+            failed(admission, e.attempts(), error.status(), e.last().kind().name().toLowerCase(Locale.ROOT));
+            throw error;
         }
         ModelSpec served = outcome.served();
         routeHeaders(res, served, outcome.routeHeader());
@@ -135,6 +167,7 @@ final class ChatHandler {
         boolean[] roleSent = new boolean[request.n()];
         StringBuilder delivered = new StringBuilder();
         Usage usage = null;
+        boolean settled = false;
         try (ChatStream upstream = outcome.stream(); OutputStream out = res.outputStream()) {
             try {
                 ChatChunk chunk;
@@ -152,19 +185,66 @@ final class ChatHandler {
                     }
                 }
             } catch (ProviderException broken) {
-                // Past the first byte there is no fallback: say so in-band and end without [DONE].
+                // Past the first byte there is no fallback: the caller pays for what was delivered, is told so
+                // in-band, and the stream ends without [DONE].
+                settled = true;
+                settle(admission, served, countedUsage(request, delivered.toString()), outcome.attempts(),
+                        "stream_interrupted");
                 event(out, Json.error(ErrorMapper.midStream(broken)));
                 return;
             }
+            Usage finalUsage = usage != null ? usage : countedUsage(request, delivered.toString());
+            settled = true;
+            Long cost = settle(admission, served, finalUsage, outcome.attempts(), null);
+            // The ledger row is durable before these final bytes leave.
             if (request.includeUsage()) {
-                Usage finalUsage = usage != null ? usage : countedUsage(request, delivered.toString());
                 event(out, writer.usageChunk(finalUsage, new Provenance(served, outcome.attempts(),
-                        outcome.routeHeader(), null)));
+                        outcome.routeHeader(), null, cost)));
             }
             out.write(DONE);
             out.flush();
         } catch (IOException | UncheckedIOException clientGone) {
-            // The client hung up; closing the upstream stream (try-with-resources) stops the generation.
+            // The client hung up; closing the upstream stream (try-with-resources) stops the generation. What was
+            // generated until then is still charged and recorded.
+            if (!settled) {
+                settleQuietly(admission, served, countedUsage(request, delivered.toString()), outcome.attempts());
+            }
+        } catch (ApiException ledgerDown) {
+            // Only settle() throws this here: the row could not be made durable, so the stream must not end as a
+            // success. Headers are out: say it in-band.
+            try (OutputStream out = res.outputStream()) {
+                event(out, Json.error(ledgerDown));
+            } catch (IOException | UncheckedIOException ignored) {
+                // client gone as well
+            }
+        }
+    }
+
+    /** Records and settles a delivered answer; returns the cost (null without metering). */
+    private Long settle(Admission a, ModelSpec served, Usage usage, List<Attempt> attempts, String errorKind) {
+        Metering metering = engine.metering();
+        if (metering == null) {
+            return null;
+        }
+        try {
+            return metering.succeeded(a, served, usage, attempts, 200, errorKind);
+        } catch (UsageLedger.LedgerUnavailableException e) {
+            throw new ApiException(503, "service_unavailable", "ledger_unavailable", null,
+                    "The answer was produced but could not be recorded, so it is withheld; retry shortly.");
+        }
+    }
+
+    private void settleQuietly(Admission a, ModelSpec served, Usage usage, List<Attempt> attempts) {
+        try {
+            settle(a, served, usage, attempts, "client_disconnected");
+        } catch (ApiException e) {
+            // Logged by the ledger; nobody is listening any more.
+        }
+    }
+
+    private void failed(Admission a, List<Attempt> attempts, int status, String errorKind) {
+        if (engine.metering() != null) {
+            engine.metering().failed(a, attempts, status, errorKind);
         }
     }
 

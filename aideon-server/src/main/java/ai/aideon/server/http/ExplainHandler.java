@@ -1,7 +1,7 @@
 package ai.aideon.server.http;
 
 import ai.aideon.client.AideonEngine;
-import ai.aideon.client.config.ClientKey;
+import ai.aideon.core.tier.Principal;
 import ai.aideon.core.api.ChatMessage;
 import ai.aideon.core.api.ChatRequest;
 import ai.aideon.core.api.Role;
@@ -33,10 +33,23 @@ final class ExplainHandler {
     }
 
     void explain(ServerRequest req, ServerResponse res, String requestId) {
-        ClientKey client = Auth.require(engine, req);
+        write(req, res, false);
+    }
+
+    /**
+     * {@code POST /aideon/v1/estimate} with the body of a real chat request: the plan and, per candidate, the cost
+     * range — the prompt alone (low) to prompt + max_tokens, or the model's window when absent (high, what would
+     * be reserved).
+     */
+    void estimate(ServerRequest req, ServerResponse res, String requestId) {
+        write(req, res, true);
+    }
+
+    private void write(ServerRequest req, ServerResponse res, boolean withCost) {
+        Principal client = Auth.require(engine, req);
         ChatRequest request;
         var query = req.query();
-        if (req.prologue().method() == Method.POST) {
+        if (withCost || req.prologue().method() == Method.POST) {
             request = ChatRequestParser.chat(req.content().as(byte[].class));
         } else {
             String model = query.first("model").orElseThrow(() -> ApiException.invalid("model",
@@ -85,6 +98,17 @@ final class ExplainHandler {
                 g.writeStringField("reason", c.reason());
                 g.writeNumberField("context_window", c.model().contextWindow());
                 g.writeStringField("health", engine.health().state(c.model()));
+                if (withCost) {
+                    int prompt = plan.promptTokens();
+                    long maxOut = request.maxTokens() != null ? request.maxTokens()
+                            : Math.max(1, c.model().contextWindow() - prompt);
+                    g.writeObjectFieldStart("cost_usd");
+                    g.writeFieldName("low");
+                    g.writeNumber(java.math.BigDecimal.valueOf(c.model().price().tokenCostMicros(prompt, 0), 6));
+                    g.writeFieldName("high");
+                    g.writeNumber(java.math.BigDecimal.valueOf(c.model().price().tokenCostMicros(prompt, maxOut), 6));
+                    g.writeEndObject();
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();

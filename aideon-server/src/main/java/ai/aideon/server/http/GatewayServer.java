@@ -22,7 +22,9 @@ import java.util.Set;
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     private static final Set<String> KNOWN_PATHS = Set.of("/v1/chat/completions", "/v1/completions", "/v1/models",
-            "/aideon/v1/explain", "/aideon/v1/health", "/health");
+            "/aideon/v1/explain", "/aideon/v1/health", "/health", "/aideon/v1/estimate", "/aideon/v1/usage",
+            "/aideon/v1/admin/keys", "/aideon/v1/admin/tenants", "/aideon/v1/admin/reconciliation",
+            "/aideon/v1/admin/conversions");
 
     private final WebServer server;
 
@@ -39,6 +41,7 @@ public final class GatewayServer implements AutoCloseable {
         CatalogHandler catalog = new CatalogHandler(engine, clock.millis() / 1000);
         ExplainHandler explain = new ExplainHandler(engine);
         OpsHandler ops = new OpsHandler(engine);
+        AdminHandler admin = new AdminHandler(engine);
         HttpRouting.Builder routing = HttpRouting.builder()
                 .post("/v1/chat/completions", guarded(chat::chat))
                 .post("/v1/completions", guarded(chat::completion))
@@ -46,6 +49,14 @@ public final class GatewayServer implements AutoCloseable {
                 .get("/v1/models/*", guarded(catalog::one))
                 .get("/aideon/v1/explain", guarded(explain::explain))
                 .post("/aideon/v1/explain", guarded(explain::explain))
+                .post("/aideon/v1/estimate", guarded(explain::estimate))
+                .get("/aideon/v1/usage", guarded(admin::usage))
+                .post("/aideon/v1/admin/keys", guarded(admin::createKey))
+                .get("/aideon/v1/admin/keys", guarded(admin::listKeys))
+                .post("/aideon/v1/admin/keys/*", guarded(admin::keyAction))
+                .get("/aideon/v1/admin/tenants", guarded(admin::tenants))
+                .get("/aideon/v1/admin/reconciliation", guarded(admin::reconciliation))
+                .get("/aideon/v1/admin/conversions", guarded(admin::conversions))
                 .get("/aideon/v1/health", guarded(ops::health))
                 .post("/aideon/v1/simulator/*", guarded(ops::simulator))
                 .get("/health", guarded(ops::live))

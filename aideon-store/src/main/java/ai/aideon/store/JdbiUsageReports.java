@@ -1,0 +1,119 @@
+package ai.aideon.store;
+
+import ai.aideon.core.tier.ConversionEvent;
+import ai.aideon.core.tier.UsageReports;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Objects;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * The read side of the ledger. Every per-tenant query filters on {@code tenant_id = :tenantId} in SQL (never in
+ * Java after the fact), so one tenant's view cannot contain another's rows.
+ */
+final class JdbiUsageReports implements UsageReports {
+
+    /** The group key of rows that have none (e.g. no provider on a request refused before routing). */
+    static final String NONE = "unknown";
+
+    private final Database db;
+
+    JdbiUsageReports(Database db) {
+        this.db = db;
+    }
+
+    @Override
+    public List<UsageGroup> usage(String tenantId, Instant from, Instant to, GroupBy groupBy) {
+        String sql = "SELECT COALESCE(" + groupColumn(groupBy) + ", '" + NONE + "') AS group_key, "
+                + "SUM(requests) AS requests, SUM(prompt_tokens) AS prompt_tokens, "
+                + "SUM(completion_tokens) AS completion_tokens, SUM(images) AS images, "
+                + "SUM(audio_seconds) AS audio_seconds, SUM(cost_micros) AS cost_micros "
+                + "FROM usage_ledger WHERE created_at >= :from AND created_at < :to"
+                + (tenantId != null ? " AND tenant_id = :tenantId" : "")
+                + " GROUP BY 1 ORDER BY 1";
+        return db.read(h -> {
+            Query query = h.createQuery(sql)
+                    .bind("from", Epoch.millis(from))
+                    .bind("to", Epoch.millis(to));
+            if (tenantId != null) {
+                query.bind("tenantId", tenantId);
+            }
+            return query.map((rs, ctx) -> new UsageGroup(rs.getString("group_key"), rs.getLong("requests"),
+                            rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getLong("images"),
+                            rs.getLong("audio_seconds"), rs.getLong("cost_micros")))
+                    .list();
+        });
+    }
+
+    /**
+     * Per provider and UTC day. {@code requests} counts rows (calls attributed to the provider, whatever their
+     * status, as a provider bills them); {@code units} adds images and audio seconds.
+     */
+    @Override
+    public List<ReconciliationLine> reconciliation(Instant from, Instant to) {
+        return db.read(h -> h.createQuery("""
+                        SELECT usage_day, provider, COUNT(*) AS requests, SUM(prompt_tokens) AS prompt_tokens,
+                            SUM(completion_tokens) AS completion_tokens, SUM(images + audio_seconds) AS units,
+                            SUM(cost_micros) AS cost_micros
+                        FROM usage_ledger
+                        WHERE created_at >= :from AND created_at < :to AND provider IS NOT NULL
+                        GROUP BY usage_day, provider
+                        ORDER BY usage_day, provider""")
+                .bind("from", Epoch.millis(from))
+                .bind("to", Epoch.millis(to))
+                .map((rs, ctx) -> new ReconciliationLine(LocalDate.parse(rs.getString("usage_day")),
+                        rs.getString("provider"), rs.getLong("requests"), rs.getLong("prompt_tokens"),
+                        rs.getLong("completion_tokens"), rs.getLong("units"), rs.getLong("cost_micros")))
+                .list());
+    }
+
+    @Override
+    public void recordConversion(ConversionEvent event) {
+        Objects.requireNonNull(event.at(), "at");
+        Objects.requireNonNull(event.tenantId(), "tenantId");
+        Objects.requireNonNull(event.kind(), "kind");
+        db.inWriteTransaction(h -> h.createUpdate("""
+                        INSERT INTO conversions (occurred_at, tenant_id, tier, kind, asked, allowing_tier, request_id)
+                        VALUES (:at, :tenantId, :tier, :kind, :asked, :allowingTier, :requestId)""")
+                .bind("at", Epoch.millis(event.at()))
+                .bind("tenantId", event.tenantId())
+                .bind("tier", event.tier())
+                .bind("kind", event.kind())
+                .bind("asked", event.asked())
+                .bind("allowingTier", event.allowingTier())
+                .bind("requestId", event.requestId())
+                .execute());
+    }
+
+    /** One tenant's events ({@code tenantId} non-null) or everyone's, oldest first. */
+    @Override
+    public List<ConversionEvent> conversions(String tenantId, Instant from, Instant to) {
+        String sql = "SELECT occurred_at, tenant_id, tier, kind, asked, allowing_tier, request_id FROM conversions "
+                + "WHERE occurred_at >= :from AND occurred_at < :to"
+                + (tenantId != null ? " AND tenant_id = :tenantId" : "")
+                + " ORDER BY occurred_at, id";
+        return db.read(h -> {
+            Query query = h.createQuery(sql)
+                    .bind("from", Epoch.millis(from))
+                    .bind("to", Epoch.millis(to));
+            if (tenantId != null) {
+                query.bind("tenantId", tenantId);
+            }
+            return query.map((rs, ctx) -> new ConversionEvent(Epoch.instant(rs.getLong("occurred_at")),
+                            rs.getString("tenant_id"), rs.getString("tier"), rs.getString("kind"),
+                            rs.getString("asked"), rs.getString("allowing_tier"), rs.getString("request_id")))
+                    .list();
+        });
+    }
+
+    /** Constants only: the group-by column is chosen by enum, never from caller text. */
+    private static String groupColumn(GroupBy groupBy) {
+        return switch (groupBy) {
+            case MODEL -> "model";
+            case PROVIDER -> "provider";
+            case DAY -> "usage_day";
+            case TIER -> "tier";
+        };
+    }
+}

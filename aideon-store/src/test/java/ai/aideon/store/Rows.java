@@ -1,0 +1,33 @@
+package ai.aideon.store;
+
+import ai.aideon.core.tier.Amounts;
+import ai.aideon.core.tier.LeaseSpend;
+import ai.aideon.core.tier.UsageRow;
+import java.time.Instant;
+import java.util.List;
+
+/** Usage rows for tests. */
+final class Rows {
+
+    private Rows() {
+    }
+
+    static UsageRow row(String requestId, String tenantId, Instant at, long costMicros, LeaseSpend... spends) {
+        return row(requestId, tenantId, "free", "together", "meta-llama/Llama-3-8b", at, 100, 20, costMicros,
+                spends);
+    }
+
+    static UsageRow row(String requestId, String tenantId, String tier, String provider, String model, Instant at,
+                        long prompt, long completion, long costMicros, LeaseSpend... spends) {
+        return new UsageRow(requestId, tenantId, "key" + tenantId, tier, "aideon/text", provider, model, "cloud", 1,
+                prompt, completion, new Amounts(1, prompt + completion, 0, 0, costMicros), 42, 200, null, at,
+                List.of(spends));
+    }
+
+    static UsageRow media(String requestId, String tenantId, String provider, Instant at, long images,
+                          long audioSeconds, long costMicros) {
+        return new UsageRow(requestId, tenantId, "key" + tenantId, "premium", "aideon/image", provider, "sdxl",
+                "cloud", 1, 0, 0, new Amounts(1, 0, images, audioSeconds, costMicros), 900, 200, null, at,
+                List.of());
+    }
+}
