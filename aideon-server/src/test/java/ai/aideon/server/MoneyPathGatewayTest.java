@@ -192,6 +192,8 @@ class MoneyPathGatewayTest {
             }
         }
         long spent = ledgerCostMicros("free-app");
+        System.out.printf("sqlite: %d answered, %d refused (402), ledger spend %d of 50000 micro-dollars%n",
+                ok.get(), refused.get(), spent);
         assertThat(spent).isLessThanOrEqualTo(50_000);
         assertThat(ok.get()).isPositive();
         assertThat(refused.get()).isPositive();
