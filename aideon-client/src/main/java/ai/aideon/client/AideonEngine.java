@@ -103,6 +103,43 @@ public final class AideonEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Swaps in the catalog (models, prices, routes) of a freshly loaded config without a restart; requests in
+     * flight keep the snapshot they started with. Providers, tiers and the store are not reloaded: a catalog that
+     * names a provider this engine doesn't run is refused. Returns what changed, one line per change.
+     */
+    public List<String> reloadCatalog(AideonConfig fresh) {
+        for (var m : fresh.catalog().models()) {
+            if (!config.providers().containsKey(m.provider())) {
+                throw new IllegalArgumentException("model " + m.id() + " names provider '" + m.provider()
+                        + "', which this running gateway doesn't have; restart to add providers");
+            }
+        }
+        Catalog old = catalog.get();
+        List<String> changes = new ArrayList<>();
+        for (var m : fresh.catalog().models()) {
+            var before = old.model(m.id());
+            if (before.isEmpty()) {
+                changes.add("added model " + m.id());
+            } else if (!before.get().equals(m)) {
+                changes.add("changed model " + m.id() + (before.get().price().equals(m.price()) ? ""
+                        : " (price " + before.get().price() + " -> " + m.price() + ")"));
+            }
+        }
+        for (var m : old.models()) {
+            if (fresh.catalog().model(m.id()).isEmpty()) {
+                changes.add("removed model " + m.id());
+            }
+        }
+        for (var r : fresh.catalog().routes()) {
+            if (!old.route(r.alias()).map(r::equals).orElse(false)) {
+                changes.add("changed route " + r.alias());
+            }
+        }
+        catalog.set(fresh.catalog());
+        return changes;
+    }
+
     public static AideonEngine start(AideonConfig config) {
         return new AideonEngine(config, Clock.systemUTC(), Sleeper.system());
     }

@@ -64,6 +64,25 @@ public final class AideonCli {
         return 2;
     }
 
+    /** {@code kill -HUP <pid>} reloads prices and routes, like {@code POST /aideon/v1/admin/reload}. */
+    static void reloadOnSighup(AideonEngine engine, java.util.concurrent.Callable<AideonConfig> reload) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+                try {
+                    var changes = engine.reloadCatalog(reload.call());
+                    System.out.println("aideon: catalog reloaded (SIGHUP): "
+                            + (changes.isEmpty() ? "no changes" : String.join("; ", changes)));
+                } catch (ConfigException e) {
+                    System.err.println("aideon: reload refused, the running catalog is unchanged:\n" + e.getMessage());
+                } catch (Exception e) {
+                    System.err.println("aideon: reload failed, the running catalog is unchanged: " + e.getMessage());
+                }
+            });
+        } catch (IllegalArgumentException unsupported) {
+            // No SIGHUP on this platform (Windows); the admin endpoint still reloads.
+        }
+    }
+
     static void runUntilStopped(AideonEngine engine, GatewayServer server) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -93,8 +112,10 @@ public final class AideonCli {
             }
             var server = cfg.server();
             AideonEngine engine = AideonEngine.start(cfg);
+            java.util.concurrent.Callable<AideonConfig> reload = () -> loadConfig(config);
             GatewayServer gw = GatewayServer.start(engine, host != null ? host : server.host(),
-                    port != null ? port : server.port());
+                    port != null ? port : server.port(), java.time.Clock.systemUTC(), reload);
+            reloadOnSighup(engine, reload);
             System.out.println("Aideon Router listening on http://" + (host != null ? host : server.host()) + ":"
                     + gw.port() + "/v1  (config: " + cfg.source() + ")");
             engine.disabledProviders().forEach((name, why) ->

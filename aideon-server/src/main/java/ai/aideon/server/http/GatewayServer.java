@@ -24,7 +24,7 @@ public final class GatewayServer implements AutoCloseable {
     private static final Set<String> KNOWN_PATHS = Set.of("/v1/chat/completions", "/v1/completions", "/v1/models",
             "/aideon/v1/explain", "/aideon/v1/health", "/health", "/aideon/v1/estimate", "/aideon/v1/usage",
             "/aideon/v1/admin/keys", "/aideon/v1/admin/tenants", "/aideon/v1/admin/reconciliation",
-            "/aideon/v1/admin/conversions");
+            "/aideon/v1/admin/conversions", "/aideon/v1/admin/reload");
 
     private final WebServer server;
 
@@ -37,6 +37,15 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     public static GatewayServer start(AideonEngine engine, String host, int port, Clock clock) {
+        return start(engine, host, port, clock, null);
+    }
+
+    /**
+     * @param reloadSource loads the config again for {@code POST /aideon/v1/admin/reload} (prices and routes
+     *                     without a restart); null when the gateway has nothing to reload from
+     */
+    public static GatewayServer start(AideonEngine engine, String host, int port, Clock clock,
+                                      java.util.concurrent.Callable<ai.aideon.client.config.AideonConfig> reloadSource) {
         ChatHandler chat = new ChatHandler(engine, clock);
         CatalogHandler catalog = new CatalogHandler(engine, clock.millis() / 1000);
         ExplainHandler explain = new ExplainHandler(engine);
@@ -57,6 +66,7 @@ public final class GatewayServer implements AutoCloseable {
                 .get("/aideon/v1/admin/tenants", guarded(admin::tenants))
                 .get("/aideon/v1/admin/reconciliation", guarded(admin::reconciliation))
                 .get("/aideon/v1/admin/conversions", guarded(admin::conversions))
+                .post("/aideon/v1/admin/reload", guarded((req, res, id) -> reload(engine, reloadSource, req, res)))
                 .get("/aideon/v1/health", guarded(ops::health))
                 .post("/aideon/v1/simulator/*", guarded(ops::simulator))
                 .get("/health", guarded(ops::live))
@@ -100,6 +110,38 @@ public final class GatewayServer implements AutoCloseable {
                 }
             }
         };
+    }
+
+    private static void reload(AideonEngine engine,
+                               java.util.concurrent.Callable<ai.aideon.client.config.AideonConfig> source,
+                               ServerRequest req, ServerResponse res) {
+        Auth.requireAdmin(engine, req);
+        if (source == null) {
+            throw new ApiException(409, "invalid_request_error", "not_reloadable", null,
+                    "This gateway was started without a config file to reload from.");
+        }
+        java.util.List<String> changes;
+        try {
+            changes = engine.reloadCatalog(source.call());
+        } catch (ai.aideon.client.config.ConfigException e) {
+            throw new ApiException(400, "invalid_request_error", "invalid_config", null,
+                    "The config file has problems; the running catalog is unchanged:\n" + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "invalid_request_error", "invalid_config", null, e.getMessage());
+        } catch (Exception e) {
+            throw new ApiException(500, "server_error", null, null, "Reload failed: " + e.getMessage());
+        }
+        LOG.info("catalog reloaded: {}", changes.isEmpty() ? "no changes" : String.join("; ", changes));
+        Exchange.json(res, 200, Json.bytes(g -> {
+            g.writeStartObject();
+            g.writeBooleanField("reloaded", true);
+            g.writeArrayFieldStart("changes");
+            for (String c : changes) {
+                g.writeString(c);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }));
     }
 
     private static void notFound(ServerRequest req, ServerResponse res, String requestId) {
