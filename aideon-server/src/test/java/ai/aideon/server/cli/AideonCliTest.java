@@ -55,4 +55,34 @@ class AideonCliTest {
         assertThat(r.out()).contains("aideon/text").contains("meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo")
                 .contains("0.18/0.18 per 1M tok");
     }
+
+    @Test
+    void keysAndUsageWorkDirectlyOnTheStore(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("aideon.yaml");
+        Files.writeString(config, "store: \"sqlite:" + dir.resolve("cli.db") + "\"\n");
+        Run created = run("keys", "create", "--config", config.toString(), "--tenant", "acme", "--tier", "free",
+                "--budget-usd", "2.50", "--rpm", "10");
+        assertThat(created.exit()).as(created.err()).isZero();
+        String key = created.out().trim();
+        assertThat(key).startsWith("sk-aideon-");
+        assertThat(created.err()).contains("shown once");
+
+        Run listed = run("keys", "list", "--config", config.toString(), "--tenant", "acme");
+        assertThat(listed.exit()).isZero();
+        assertThat(listed.out()).contains("active").doesNotContain(key.substring(key.indexOf('_') + 1));
+        String keyId = key.substring("sk-aideon-".length(), key.indexOf('_'));
+
+        Run rotated = run("keys", "rotate", "--config", config.toString(), keyId);
+        assertThat(rotated.exit()).isZero();
+        assertThat(rotated.out().trim()).startsWith("sk-aideon-").isNotEqualTo(key);
+        assertThat(run("keys", "list", "--config", config.toString()).out()).contains("revoked");
+
+        Run usage = run("usage", "--config", config.toString(), "--group-by", "tier");
+        assertThat(usage.exit()).isZero();
+        assertThat(usage.out()).contains("TOTAL");
+
+        Run unknownTier = run("keys", "create", "--config", config.toString(), "--tenant", "x", "--tier", "gold");
+        assertThat(unknownTier.exit()).isEqualTo(2);
+        assertThat(unknownTier.err()).contains("unknown tier 'gold'");
+    }
 }
