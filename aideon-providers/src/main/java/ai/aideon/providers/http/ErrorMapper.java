@@ -9,8 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -37,7 +36,7 @@ public final class ErrorMapper {
     }
 
     /** A non-2xx answer. */
-    public ProviderException fromResponse(int status, HttpHeaders headers, byte[] body) {
+    public ProviderException fromResponse(int status, ResponseHeaders headers, byte[] body) {
         UpstreamError err = UpstreamError.parse(body);
         Kind kind = kindForStatus(status, err);
         Duration retryAfter = kind == Kind.RATE_LIMITED || kind == Kind.OVERLOADED
@@ -57,9 +56,12 @@ public final class ErrorMapper {
         return new ProviderException(kind, message, status, null, err.param(), null);
     }
 
-    /** Transport failures: refused, reset, closed, timed out. */
+    /**
+     * Transport failures: refused, reset, closed, timed out. {@code SocketTimeoutException} is a connect timeout or a
+     * socket read that waited longer than the call's timeout.
+     */
     public ProviderException fromIo(IOException e, boolean timedOut) {
-        if (timedOut || e instanceof HttpTimeoutException) {
+        if (timedOut || e instanceof SocketTimeoutException) {
             return new ProviderException(Kind.TIMEOUT, provider + ": timed out waiting for the upstream", 0, null,
                     null, e);
         }
@@ -70,7 +72,7 @@ public final class ErrorMapper {
 
     /** A stream whose connection failed before its terminator ({@code [DONE]}, {@code done:true}). */
     public ProviderException streamBroken(String terminator, IOException e, boolean timedOut) {
-        if (timedOut || e instanceof HttpTimeoutException) {
+        if (timedOut || e instanceof SocketTimeoutException) {
             return fromIo(e, true);
         }
         String detail = e.getMessage() == null ? e.getClass().getSimpleName() : Redactor.redact(e.getMessage(), key);
@@ -150,11 +152,11 @@ public final class ErrorMapper {
     }
 
     /** OpenAI and most servers send {@code x-request-id}; Together's SDK reads Cloudflare's {@code cf-ray}. */
-    public static String requestId(HttpHeaders headers) {
+    public static String requestId(ResponseHeaders headers) {
         if (headers == null) {
             return null;
         }
-        return headers.firstValue("x-request-id").or(() -> headers.firstValue("cf-ray")).orElse(null);
+        return headers.first("x-request-id").or(() -> headers.first("cf-ray")).orElse(null);
     }
 
     private static String nz(String s) {

@@ -2,42 +2,79 @@ package ai.aideon.providers.http;
 
 import ai.aideon.core.provider.ProviderException;
 import ai.aideon.providers.ProviderSettings;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Headers;
+import io.helidon.webclient.api.Proxy;
+import io.helidon.webclient.api.ReleasableResource;
+import io.helidon.webclient.api.WebClientServiceResponse;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientConfig;
+import io.helidon.webclient.http1.Http1ClientResponse;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The HTTP side of one provider instance: one {@link HttpClient} (connection pool) per instance, HTTP/1.1 only
- * (the JDK client would otherwise try an h2c upgrade on plain-http local engines, which some of them mishandle),
- * JSON POSTs with the bearer key, and failures mapped to {@link ProviderException}.
+ * The HTTP side of one provider instance: one Helidon {@link Http1Client} with its own keep-alive pool per instance,
+ * HTTP/1.1 only, no redirects, JSON POSTs with the bearer key, and failures mapped to {@link ProviderException}.
+ *
+ * <p>Helidon's client is blocking and made for virtual threads: a call is a write and reads on the caller's thread,
+ * without the JDK client's selector thread, filter chain and CompletableFuture hand-offs, which cost the gateway
+ * more CPU than everything else it does per request.
  */
 public final class HttpTransport {
     private static final int MAX_ERROR_BODY = 64 * 1024;
     private static final String HEADER_OPTION_PREFIX = "header.";
+    private static final Header ACCEPT_JSON = HeaderValues.create(HeaderNames.ACCEPT, "application/json");
+    private static final Header ACCEPT_STREAM =
+            HeaderValues.create(HeaderNames.ACCEPT, "text/event-stream, application/x-ndjson");
+    /**
+     * Stands in for "no call timeout". Not zero: Helidon also uses a connection's last read timeout as its idle limit
+     * in the pool, and zero would drop pooled connections after 0.1 s.
+     */
+    private static final Duration NO_TIMEOUT = Duration.ofDays(1);
+    /**
+     * Hands each call's connection from the client service below to {@link #postJson}, which runs on the same thread:
+     * Helidon's response does not expose it, and closing it is the only safe way to abort a body (see
+     * {@link EntityStream}).
+     */
+    private static final ThreadLocal<ReleasableResource> CALL_CONNECTION = new ThreadLocal<>();
 
-    private final HttpClient client;
+    private final Http1Client client;
     private final ErrorMapper errors;
-    private final String authorization;
-    private final String[] extraHeaders;
 
     public HttpTransport(ProviderSettings settings, Clock clock) {
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
+        Http1ClientConfig.Builder builder = Http1Client.builder()
                 .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(false)
+                // Direct connections, as with the JDK client. Helidon's default is the system proxy selector, which
+                // would also be consulted on every request.
+                .proxy(Proxy.noProxy())
+                // One pool per provider instance, as with the JDK client; Helidon's default is one JVM-wide pool.
+                .shareConnectionCache(false)
+                // Only our own client service below, no tracing/metrics ones picked up from the classpath.
+                .servicesDiscoverServices(false)
+                // A request's last segment must not wait for the upstream's delayed ACK (Nagle: up to ~40 ms).
+                .socketOptions(s -> s.tcpNoDelay(true))
+                .addService((chain, request) -> {
+                    WebClientServiceResponse response = chain.proceed(request);
+                    CALL_CONNECTION.set(response.connection());
+                    return response;
+                })
+                .addHeader(HeaderNames.CONTENT_TYPE, "application/json")
+                .addHeader(HeaderNames.USER_AGENT, "aideon-router");
+        if (settings.apiKey().present()) {
+            builder.addHeader(HeaderNames.AUTHORIZATION, "Bearer " + settings.apiKey().reveal());
+        }
+        extraHeaders(settings.options()).forEach(builder::addHeader);
+        this.client = builder.build();
         this.errors = new ErrorMapper(settings.name(), settings.apiKey(), clock);
-        this.authorization = settings.apiKey().present() ? "Bearer " + settings.apiKey().reveal() : null;
-        this.extraHeaders = extraHeaders(settings.options());
     }
 
     public ErrorMapper errors() {
@@ -46,59 +83,62 @@ public final class HttpTransport {
 
     /**
      * POSTs a JSON body. Returns only for a 2xx answer; its body is watched by {@code timeout}: as an idle timeout
-     * for streams, as the rest of the call's deadline otherwise.
+     * for streams, as the rest of the call's deadline otherwise. Each socket read is also limited to
+     * {@code timeout}, which bounds the wait for the status line and headers.
      *
      * @param timeout the call's timeout, or null for none
      */
     public ResponseBody postJson(URI uri, byte[] json, Duration timeout, boolean stream) throws ProviderException {
         long startNanos = System.nanoTime();
-        HttpRequest.Builder rb = HttpRequest.newBuilder(uri)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json))
-                .header("Content-Type", "application/json")
-                .header("Accept", stream ? "text/event-stream, application/x-ndjson" : "application/json")
-                .header("User-Agent", "aideon-router");
-        if (authorization != null) {
-            rb.header("Authorization", authorization);
-        }
-        if (extraHeaders.length > 0) {
-            rb.headers(extraHeaders);
-        }
-        if (timeout != null) {
-            rb.timeout(timeout);
-        }
-        HttpResponse<InputStream> response;
+        Http1ClientResponse response;
+        ReleasableResource connection;
         try {
-            response = client.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw errors.fromIo(e, false);
-        } catch (InterruptedException e) {
-            throw errors.interrupted(e);
+            response = client.post()
+                    .uri(uri)
+                    .header(stream ? ACCEPT_STREAM : ACCEPT_JSON)
+                    .readTimeout(timeout != null ? timeout : NO_TIMEOUT)
+                    .submit(json);
+            connection = CALL_CONNECTION.get();
+        } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                // An interrupt in blocking socket I/O closes the socket; it is not the upstream's failure.
+                InterruptedException interrupted = new InterruptedException("interrupted during the upstream call");
+                interrupted.initCause(e);
+                throw errors.interrupted(interrupted);
+            }
+            // Refused, reset, timed out or closed before a full status line and headers: all unchecked in Helidon.
+            throw errors.fromIo(EntityStream.broken(e), false);
+        } finally {
+            CALL_CONNECTION.remove();
         }
-        InputStream raw = response.body();
-        InputStream in = raw;
+        ResponseHeaders headers = view(response.headers());
+        InputStream in = new EntityStream(response, connection);
         if (timeout != null) {
             Duration remaining = timeout.minusNanos(System.nanoTime() - startNanos);
-            in = stream ? WatchedInputStream.idle(raw, timeout)
-                    : WatchedInputStream.deadline(raw, remaining.isNegative() ? Duration.ofMillis(1) : remaining);
+            in = stream ? WatchedInputStream.idle(in, timeout)
+                    : WatchedInputStream.deadline(in, remaining.isNegative() ? Duration.ofMillis(1) : remaining);
         }
-        ResponseBody body = new ResponseBody(in, response.headers(), errors);
-        int status = response.statusCode();
+        ResponseBody body = new ResponseBody(in, headers, errors);
+        int status = response.status().code();
         if (status < 200 || status > 299) {
             byte[] errorBody = body.readErrorBody(MAX_ERROR_BODY);
             body.close();
-            throw errors.fromResponse(status, response.headers(), errorBody);
+            throw errors.fromResponse(status, headers, errorBody);
         }
         return body;
     }
 
-    private static String[] extraHeaders(Map<String, String> options) {
-        List<String> out = new ArrayList<>();
+    private static ResponseHeaders view(Headers headers) {
+        return name -> headers.first(HeaderNames.create(name));
+    }
+
+    private static Map<String, String> extraHeaders(Map<String, String> options) {
+        Map<String, String> out = new LinkedHashMap<>();
         options.forEach((k, v) -> {
             if (k.startsWith(HEADER_OPTION_PREFIX) && v != null) {
-                out.add(k.substring(HEADER_OPTION_PREFIX.length()));
-                out.add(v);
+                out.put(k.substring(HEADER_OPTION_PREFIX.length()), v);
             }
         });
-        return out.toArray(String[]::new);
+        return out;
     }
 }

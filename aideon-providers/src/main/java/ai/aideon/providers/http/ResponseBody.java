@@ -4,18 +4,18 @@ import ai.aideon.core.provider.ProviderException;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpHeaders;
 
 /** A 2xx response body being read, with the failure mapping its readers need. */
 public final class ResponseBody implements AutoCloseable {
     private static final int MAX_DRAIN = 64 * 1024;
 
     private final InputStream in;
-    private final HttpHeaders headers;
+    private final ResponseHeaders headers;
     private final ErrorMapper errors;
     private volatile boolean closed;
+    private volatile boolean draining;
 
-    ResponseBody(InputStream in, HttpHeaders headers, ErrorMapper errors) {
+    ResponseBody(InputStream in, ResponseHeaders headers, ErrorMapper errors) {
         this.in = in;
         this.headers = headers;
         this.errors = errors;
@@ -25,7 +25,7 @@ public final class ResponseBody implements AutoCloseable {
         return in;
     }
 
-    public HttpHeaders headers() {
+    public ResponseHeaders headers() {
         return headers;
     }
 
@@ -73,9 +73,13 @@ public final class ResponseBody implements AutoCloseable {
         return errors.streamBroken(terminator, e, timedOut());
     }
 
+    /** Abandons the body (its connection is closed, not reused); a no-op once {@link #closeAfterCleanEnd()} ran. */
     @Override
     public void close() {
         closed = true;
+        if (draining) {
+            return; // the drain owns the body now; closing it here would cost the connection
+        }
         try {
             in.close();
         } catch (IOException ignored) {
@@ -84,12 +88,15 @@ public final class ResponseBody implements AutoCloseable {
     }
 
     /**
-     * Closes after the upstream's terminator was seen. The terminating HTTP chunk usually follows right behind it;
-     * reading up to EOF on a virtual thread lets the connection be reused (saving a TLS handshake) without making
-     * the caller wait for it.
+     * Closes after the upstream's terminator was seen. The terminating HTTP chunk usually follows right behind it,
+     * and Helidon pools a chunked connection only once its body was read to that end (closing earlier drops it).
+     * Reading up to EOF on a virtual thread keeps the connection (saving a connect, or a TLS handshake) without
+     * making the caller wait for the upstream's last bytes. Callers close a stream as soon as it has ended, so a
+     * later {@link #close()} leaves the drain alone.
      */
     public void closeAfterCleanEnd() {
         closed = true;
+        draining = true;
         Thread.ofVirtual().name("aideon-body-drain").start(() -> {
             try (in) {
                 int total = 0;

@@ -1,7 +1,6 @@
 package ai.aideon.providers.http;
 
 import java.math.BigDecimal;
-import java.net.http.HttpHeaders;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,16 +21,16 @@ public final class RetryAfter {
     private RetryAfter() {
     }
 
-    public static Duration parse(HttpHeaders headers, Clock clock) {
+    public static Duration parse(ResponseHeaders headers, Clock clock) {
         if (headers == null) {
             return null;
         }
-        Duration d = headers.firstValue("retry-after-ms").map(RetryAfter::millis).orElse(null);
+        Duration d = headers.first("retry-after-ms").map(RetryAfter::millis).orElse(null);
         if (d == null) {
-            d = headers.firstValue("retry-after").map(v -> secondsOrDate(v, clock)).orElse(null);
+            d = headers.first("retry-after").map(v -> secondsOrDate(v, clock)).orElse(null);
         }
         if (d == null) {
-            d = headers.firstValue("x-ratelimit-reset").map(RetryAfter::secondsOrGoDuration).orElse(null);
+            d = headers.first("x-ratelimit-reset").map(RetryAfter::secondsOrGoDuration).orElse(null);
         }
         return d;
     }

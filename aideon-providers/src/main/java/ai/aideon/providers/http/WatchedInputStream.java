@@ -8,10 +8,11 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A response body that closes itself when the upstream goes quiet. {@code HttpRequest.timeout} only covers the wait
- * for response headers; a body that stalls afterwards would block a reader forever. A watchdog task closes the
- * underlying stream, which unblocks the reader; {@link #timedOut()} then tells the reader that the EOF or
- * IOException it saw was our doing, so it reports TIMEOUT rather than a broken connection.
+ * A response body that closes itself when the upstream goes quiet or the call's deadline passes. The HTTP client's
+ * read timeout bounds each socket read, not a whole body: a body that trickles in would outlast the deadline. A
+ * watchdog task closes the underlying stream (and so the connection), which unblocks the reader;
+ * {@link #timedOut()} then tells the reader that the EOF or IOException it saw was our doing, so it reports TIMEOUT
+ * rather than a broken connection.
  *
  * <p>Idle mode restarts the clock whenever bytes arrive (streams); deadline mode does not (whole non-stream
  * calls). Reads only store a timestamp; the task re-arms itself lazily, so there is no per-read scheduling cost.

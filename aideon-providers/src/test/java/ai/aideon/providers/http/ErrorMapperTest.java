@@ -7,22 +7,18 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ErrorMapperTest {
     private static final String KEY = "tgp_v1_verysecretkeyvalue";
     private final ErrorMapper mapper = new ErrorMapper("up", Secret.of(KEY), Clock.systemUTC());
-    private static final HttpHeaders NONE = HttpHeaders.of(Map.of(), (a, b) -> true);
 
     private ProviderException map(int status, String body) {
-        return mapper.fromResponse(status, NONE, body.getBytes(StandardCharsets.UTF_8));
+        return mapper.fromResponse(status, ResponseHeaders.NONE, body.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -76,7 +72,7 @@ class ErrorMapperTest {
 
     @Test
     void requestIdPrefersXRequestIdThenCfRay() {
-        HttpHeaders cfOnly = HttpHeaders.of(Map.of("cf-ray", List.of("8abc-SJC")), (a, b) -> true);
+        ResponseHeaders cfOnly = TestHeaders.of("CF-Ray", "8abc-SJC");
         assertThat(mapper.fromResponse(500, cfOnly, new byte[0]).getMessage()).contains("[request-id 8abc-SJC]");
     }
 
@@ -104,7 +100,7 @@ class ErrorMapperTest {
     void transportFailures() {
         assertThat(mapper.fromIo(new ConnectException("Connection refused"), false).getMessage())
                 .contains("connection refused");
-        assertThat(mapper.fromIo(new HttpTimeoutException("request timed out"), false).kind()).isEqualTo(Kind.TIMEOUT);
+        assertThat(mapper.fromIo(new SocketTimeoutException("Read timed out"), false).kind()).isEqualTo(Kind.TIMEOUT);
         assertThat(mapper.fromIo(new IOException("closed"), true).kind()).isEqualTo(Kind.TIMEOUT);
         assertThat(mapper.fromIo(new IOException("Connection reset"), false).kind()).isEqualTo(Kind.UNAVAILABLE);
     }

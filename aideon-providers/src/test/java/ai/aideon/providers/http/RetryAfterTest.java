@@ -2,25 +2,18 @@ package ai.aideon.providers.http;
 
 import org.junit.jupiter.api.Test;
 
-import java.net.http.HttpHeaders;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RetryAfterTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
 
-    private static HttpHeaders headers(String... nameValues) {
-        Map<String, List<String>> map = new java.util.HashMap<>();
-        for (int i = 0; i < nameValues.length; i += 2) {
-            map.put(nameValues[i], List.of(nameValues[i + 1]));
-        }
-        return HttpHeaders.of(map, (a, b) -> true);
+    private static ResponseHeaders headers(String... nameValues) {
+        return TestHeaders.of(nameValues);
     }
 
     @Test
