@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * {@link LoadGenerator}, prints one table and writes it to {@code bench/results/latest.md}.
  *
  * <pre>
- * java -jar bench/target/aideon-bench.jar [--quick] [--root DIR] [--out FILE] [--targets direct,gateway,nginx]
+ * java -jar bench/target/aideon-bench.jar [--quick] [--root DIR] [--out FILE] [--targets direct,gateway,gateway-bare,nginx]
  *      [--modes chat,stream] [--concurrency 1,16] [--warmup N] [--requests N] [--max-seconds S]
  *      [--gateway-jar FILE] [--nginx FILE] [--gateway-java-opts "..."] [--platform-threads]
  * </pre>
@@ -88,7 +88,7 @@ public final class BenchMain {
             }
             for (String t : targets) {
                 if (!ResultTable.TARGET_ORDER.contains(t)) {
-                    throw new IllegalArgumentException("unknown target " + t + " (direct, gateway, nginx)");
+                    throw new IllegalArgumentException("unknown target " + t + " (direct, gateway, gateway-bare, nginx)");
                 }
             }
             int scale = quick ? 10 : 1;
@@ -108,7 +108,9 @@ public final class BenchMain {
             out.println("""
                     usage: bench/run [--quick] [options]
                       --quick                 a tenth of the default work (200 warm-up, 2000 requests or 1 s per cell)
-                      --targets LIST          direct,gateway,nginx (default all)
+                      --targets LIST          direct,gateway,gateway-bare,nginx (default all; gateway =
+                                              full money path with a durable ledger row per request,
+                                              gateway-bare = the same with store: none)
                       --modes LIST            chat,stream (default both)
                       --concurrency LIST      default 1,16
                       --warmup N              warm-up requests per cell (default 2000)
@@ -163,7 +165,8 @@ public final class BenchMain {
             for (String target : opt.targets()) {
                 switch (target) {
                     case "direct" -> measureAll(opt, rows, target, upstreamPort, UPSTREAM_KEY);
-                    case "gateway" -> runGateway(opt, rows, work, upstreamPort);
+                    case "gateway" -> runGateway(opt, rows, work, upstreamPort, true);
+                    case "gateway-bare" -> runGateway(opt, rows, work, upstreamPort, false);
                     case "nginx" -> runNginx(opt, rows, work, upstreamPort);
                     default -> throw new IllegalStateException(target);
                 }
@@ -195,19 +198,21 @@ public final class BenchMain {
 
     // ------------------------------------------------------------------ targets
 
-    private static void runGateway(Options opt, List<ResultTable.Row> rows, Path work, int upstreamPort)
-            throws InterruptedException {
+    private static void runGateway(Options opt, List<ResultTable.Row> rows, Path work, int upstreamPort,
+                                   boolean metering) throws InterruptedException {
+        String target = metering ? "gateway" : "gateway-bare";
         if (!Files.isRegularFile(opt.gatewayJar())) {
-            skipAll(opt, rows, "gateway", "skipped (no " + opt.root().relativize(opt.gatewayJar().toAbsolutePath())
+            skipAll(opt, rows, target, "skipped (no " + opt.root().relativize(opt.gatewayJar().toAbsolutePath())
                     + "; run ./aideon build)");
             return;
         }
-        try (GatewayProcess gw = GatewayProcess.start(opt.gatewayJar(), work, upstreamPort, opt.gatewayJavaOpts())) {
-            log("gateway (own JVM) on 127.0.0.1:" + gw.port());
-            measureAll(opt, rows, "gateway", gw.port(), GatewayProcess.CLIENT_KEY);
+        try (GatewayProcess gw = GatewayProcess.start(opt.gatewayJar(), work, upstreamPort, opt.gatewayJavaOpts(),
+                metering)) {
+            log(target + " (own JVM) on 127.0.0.1:" + gw.port());
+            measureAll(opt, rows, target, gw.port(), GatewayProcess.CLIENT_KEY);
         } catch (IOException e) {
-            log("gateway could not start: " + e.getMessage());
-            skipAll(opt, rows, "gateway", "skipped (gateway did not start, see log above)");
+            log(target + " could not start: " + e.getMessage());
+            skipAll(opt, rows, target, "skipped (gateway did not start, see log above)");
         }
     }
 

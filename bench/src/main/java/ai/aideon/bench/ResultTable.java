@@ -10,7 +10,7 @@ import java.util.Map;
 final class ResultTable {
 
     static final String DIRECT = "direct";
-    static final List<String> TARGET_ORDER = List.of(DIRECT, "gateway", "nginx");
+    static final List<String> TARGET_ORDER = List.of(DIRECT, "gateway", "gateway-bare", "nginx");
 
     /** One cell: a target measured in one mode at one concurrency, or skipped with a reason. */
     record Row(String target, boolean stream, int concurrency, LoadGenerator.Result result, String skipped) {

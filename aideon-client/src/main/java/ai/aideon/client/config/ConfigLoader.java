@@ -390,11 +390,12 @@ public final class ConfigLoader {
         }
         if (location == null || location.isBlank()) {
             location = "sqlite:aideon.db";
-        } else if (!(location.startsWith("sqlite:") || location.startsWith("jdbc:sqlite:")
+        } else if (!(location.equals("none") || location.startsWith("sqlite:") || location.startsWith("jdbc:sqlite:")
                 || location.startsWith("postgres://") || location.startsWith("postgresql://")
                 || location.startsWith("jdbc:postgresql:"))) {
             y.problem(node, "store '" + StoreConfig.redacted(location) + "' is neither SQLite nor PostgreSQL",
-                    "use store: sqlite:aideon.db or store: postgres://user:password@host:5432/aideon");
+                    "use store: sqlite:aideon.db, store: postgres://user:password@host:5432/aideon, or store: none "
+                            + "(no ledger, no limits)");
         }
         if (instance == null || instance.isBlank()) {
             instance = defaultInstanceId();
@@ -442,7 +443,7 @@ public final class ConfigLoader {
                 y.onlyKeys(q.getValue(), qm, "quotas." + q.getKey(),
                         Set.of("requests", "tokens", "images", "audio_seconds"));
                 for (String meter : qm.keySet()) {
-                    long max = y.integer(qm, meter, -1);
+                    long max = y.longValue(qm, meter, -1);
                     if (max >= 0) {
                         limits.add(new ai.aideon.core.tier.Limit(
                                 ai.aideon.core.tier.Meter.valueOf(meter.toUpperCase(Locale.ROOT)), period, max));
@@ -467,8 +468,8 @@ public final class ConfigLoader {
                 y.problem(m.get("upgrade_to"), "tier '" + name + "' upgrades to unknown tier '" + upgradeTo + "'",
                         "use one of: " + all.keySet());
             }
-            out.put(name, new TierPolicy(name, new LinkedHashSet<>(allowed), Math.max(0, y.integer(rate,
-                    "requests_per_minute", 0)), Math.max(0, y.integer(rate, "tokens_per_minute", 0)), limits,
+            out.put(name, new TierPolicy(name, new LinkedHashSet<>(allowed), Math.max(0, y.longValue(rate,
+                    "requests_per_minute", 0)), Math.max(0, y.longValue(rate, "tokens_per_minute", 0)), limits,
                     upgradeTo));
         }
         return out;

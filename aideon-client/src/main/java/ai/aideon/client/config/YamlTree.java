@@ -124,6 +124,19 @@ final class YamlTree {
         }
     }
 
+    long longValue(Map<String, Node> m, String key, long fallback) {
+        String v = str(m, key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v.trim().replace("_", ""));
+        } catch (NumberFormatException e) {
+            problem(m.get(key), "'" + key + "' must be a whole number, got '" + v + "'", "e.g. " + key + ": 1000");
+            return fallback;
+        }
+    }
+
     double decimal(Map<String, Node> m, String key, double fallback) {
         BigDecimal d = money(m, key);
         return d == null ? fallback : d.doubleValue();

@@ -118,9 +118,19 @@ public final class RateLimiter {
         Buckets(long rpm, long tpm, TimeMeter time) {
             this.rpm = rpm;
             this.tpm = tpm;
-            this.requests = rpm > 0 ? perMinute(rpm, time) : null;
-            this.tokens = tpm > 0 ? perMinute(tpm, time) : null;
+            this.requests = limited(rpm) ? perMinute(rpm, time) : null;
+            this.tokens = limited(tpm) ? perMinute(tpm, time) : null;
         }
+
+        /**
+         * 0 means unlimited, and so does anything above Bucket4j's highest refill rate (1 per nanosecond, 6·10¹⁰
+         * per minute): no tenant can reach it, and Bucket4j would refuse to build such a bucket.
+         */
+        private static boolean limited(long perMinute) {
+            return perMinute > 0 && perMinute <= MAX_PER_MINUTE;
+        }
+
+        private static final long MAX_PER_MINUTE = 60_000_000_000L;
 
         private static Bucket perMinute(long perMinute, TimeMeter time) {
             return Bucket.builder()

@@ -97,4 +97,16 @@ class RateLimiterTest {
         assertThatCode(() -> limiter.acquire(p, 60)).doesNotThrowAnyException();
         assertThat(catchThrowableOfType(RateLimitedException.class, () -> limiter.acquire(p, 1))).isNotNull();
     }
+
+    @Test
+    void ratesBeyondWhatBucket4jCanRefillMeanUnlimited() throws Exception {
+        RateLimiter limiter = new RateLimiter(java.time.Clock.systemUTC());
+        Principal huge = new Principal("t-huge", "t", "k", "premium", java.util.List.of(), 1_000_000_000L,
+                1_000_000_000_000L, false);
+        for (int i = 0; i < 1000; i++) {
+            limiter.acquire(huge, 1_000_000);
+        }
+        limiter.chargeTokens(huge, 5_000_000);
+        org.assertj.core.api.Assertions.assertThatCode(() -> limiter.acquire(huge, 1)).doesNotThrowAnyException();
+    }
 }
