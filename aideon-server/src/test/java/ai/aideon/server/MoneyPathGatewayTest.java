@@ -234,6 +234,14 @@ class MoneyPathGatewayTest {
         assertThat(all.path("data").size()).isGreaterThanOrEqualTo(1);
         assertThat(gw.get("/aideon/v1/admin/keys", key).statusCode()).isEqualTo(403);
 
+        // the operator moves acme to premium with a bigger budget: the same key gets the new tier at once
+        HttpResponse<String> upgraded = gw.post("/aideon/v1/admin/tenants", MoneyConfigs.ADMIN,
+                "{\"name\":\"acme\",\"tier\":\"premium\",\"budget_usd\":20}");
+        assertThat(upgraded.statusCode()).isEqualTo(200);
+        assertThat(json(upgraded).path("tier").asText()).isEqualTo("premium");
+        assertThat(gw.post("/v1/chat/completions", key, chatBody("cloud/big", "now premium")).statusCode()).isEqualTo(200);
+        assertThat(json(gw.get("/aideon/v1/admin/tenants", MoneyConfigs.ADMIN)).path("data").toString()).contains("acme");
+
         assertThat(gw.post("/aideon/v1/admin/keys/" + keyId + "/revoke", MoneyConfigs.ADMIN, "").statusCode()).isEqualTo(200);
         assertThat(gw.post("/v1/chat/completions", key, chatBody("aideon/text", "still here?")).statusCode()).isEqualTo(401);
     }

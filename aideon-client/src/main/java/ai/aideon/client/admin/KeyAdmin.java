@@ -38,6 +38,12 @@ public final class KeyAdmin {
      * and applying the given budget and rate overrides to it.
      */
     public IssuedKey createKey(KeyRequest r) {
+        Tenant tenant = upsertTenant(r);
+        return keys.createKey(tenant.id(), r.keyName() == null ? "default" : r.keyName(), r.admin());
+    }
+
+    /** Creates the tenant ({@code tier} required) or applies the request's tier, budget and rates to it. */
+    public Tenant upsertTenant(KeyRequest r) {
         if (r.tenant() == null || r.tenant().isBlank()) {
             throw new IllegalArgumentException("a tenant name is required (--tenant NAME)");
         }
@@ -65,7 +71,7 @@ public final class KeyAdmin {
                     r.requestsPerMinute() != null ? r.requestsPerMinute() : t.requestsPerMinute(),
                     r.tokensPerMinute() != null ? r.tokensPerMinute() : t.tokensPerMinute(), t.createdAt()));
         }
-        return keys.createKey(tenant.id(), r.keyName() == null ? "default" : r.keyName(), r.admin());
+        return tenant;
     }
 
     public List<KeyInfo> list(String tenantNameOrId) {

@@ -134,6 +134,27 @@ final class AdminHandler {
         }
     }
 
+    /**
+     * {@code POST /aideon/v1/admin/tenants {"name","tier","budget_usd","rpm","tpm"}}: creates a tenant, or updates
+     * an existing one's tier, budget and rates (null fields keep their values).
+     */
+    void upsertTenant(ServerRequest req, ServerResponse res, String requestId) {
+        Auth.requireAdmin(engine, req);
+        ObjectNode body = ChatRequestParser.parseObject(req.content().as(byte[].class));
+        String name = text(body, "name");
+        if (name == null || name.isBlank()) {
+            throw ApiException.invalid("name", "Missing required parameter: 'name'.");
+        }
+        Tenant tenant;
+        try {
+            tenant = admin().upsertTenant(new KeyAdmin.KeyRequest(name, text(body, "tier"),
+                    decimal(body, "budget_usd"), number(body, "rpm"), number(body, "tpm"), null, false));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(null, e.getMessage());
+        }
+        Exchange.json(res, 200, Json.bytes(g -> tenant(g, tenant)));
+    }
+
     void tenants(ServerRequest req, ServerResponse res, String requestId) {
         Auth.requireAdmin(engine, req);
         List<Tenant> tenants = admin().tenants();

@@ -64,6 +64,7 @@ public final class GatewayServer implements AutoCloseable {
                 .get("/aideon/v1/admin/keys", guarded(admin::listKeys))
                 .post("/aideon/v1/admin/keys/*", guarded(admin::keyAction))
                 .get("/aideon/v1/admin/tenants", guarded(admin::tenants))
+                .post("/aideon/v1/admin/tenants", guarded(admin::upsertTenant))
                 .get("/aideon/v1/admin/reconciliation", guarded(admin::reconciliation))
                 .get("/aideon/v1/admin/conversions", guarded(admin::conversions))
                 .post("/aideon/v1/admin/reload", guarded((req, res, id) -> reload(engine, reloadSource, req, res)))
