@@ -38,6 +38,21 @@ final class KeysCommand implements Callable<Integer> {
             }
             return new StoreBackend(AideonCli.loadConfig(config));
         }
+
+        /** Opens the backend, runs the action, closes; any failure becomes a message and an exit code. */
+        int run(BackendAction action) {
+            try (AdminBackend b = open()) {
+                action.run(b);
+                return 0;
+            } catch (Exception e) {
+                return fail(e);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    interface BackendAction {
+        void run(AdminBackend backend) throws Exception;
     }
 
     static int fail(Exception e) {
@@ -68,15 +83,12 @@ final class KeysCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (AdminBackend b = target.open()) {
+            return target.run(b -> {
                 IssuedKey key = b.createKey(new KeyAdmin.KeyRequest(tenant, tier, budget, rpm, tpm, name, admin));
                 System.out.println(key.secret());
                 System.err.println("Key " + key.info().keyId() + " for tenant " + tenant + " created. It is shown "
                         + "once: store it now (only a salted hash is kept).");
-                return 0;
-            } catch (Exception e) {
-                return fail(e);
-            }
+            });
         }
     }
 
@@ -89,7 +101,7 @@ final class KeysCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (AdminBackend b = target.open()) {
+            return target.run(b -> {
                 List<KeyInfo> keys = b.listKeys(tenant);
                 System.out.printf(Locale.ROOT, "%-14s %-20s %-14s %-34s %-6s %-8s%n", "KEY ID", "TENANT", "NAME",
                         "PREFIX", "ADMIN", "STATE");
@@ -97,10 +109,7 @@ final class KeysCommand implements Callable<Integer> {
                     System.out.printf(Locale.ROOT, "%-14s %-20s %-14s %-34s %-6s %-8s%n", k.keyId(), k.tenantId(),
                             k.name(), k.displayPrefix(), k.admin() ? "yes" : "no", k.active() ? "active" : "revoked");
                 }
-                return 0;
-            } catch (Exception e) {
-                return fail(e);
-            }
+            });
         }
     }
 
@@ -113,13 +122,10 @@ final class KeysCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (AdminBackend b = target.open()) {
+            return target.run(b -> {
                 b.revoke(keyId);
                 System.out.println("revoked " + keyId);
-                return 0;
-            } catch (Exception e) {
-                return fail(e);
-            }
+            });
         }
     }
 
@@ -132,14 +138,11 @@ final class KeysCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (AdminBackend b = target.open()) {
+            return target.run(b -> {
                 IssuedKey key = b.rotate(keyId);
                 System.out.println(key.secret());
                 System.err.println("Key " + keyId + " revoked; new key " + key.info().keyId() + " shown once above.");
-                return 0;
-            } catch (Exception e) {
-                return fail(e);
-            }
+            });
         }
     }
 }

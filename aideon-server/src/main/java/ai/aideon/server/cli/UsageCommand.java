@@ -32,7 +32,7 @@ final class UsageCommand implements Callable<Integer> {
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         Instant start = (from != null ? from : today.withDayOfMonth(1)).atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant end = (to != null ? to : today).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        try (AdminBackend b = target.open()) {
+        return target.run(b -> {
             if (reconcile) {
                 System.out.printf(Locale.ROOT, "%-10s %-12s %9s %12s %12s %8s %14s%n", "DAY", "PROVIDER", "REQUESTS",
                         "PROMPT TOK", "COMPL TOK", "UNITS", "COST USD");
@@ -40,7 +40,7 @@ final class UsageCommand implements Callable<Integer> {
                     System.out.printf(Locale.ROOT, "%-10s %-12s %9d %12d %12d %8d %14s%n", l.day(), l.provider(),
                             l.requests(), l.promptTokens(), l.completionTokens(), l.units(), Metering.usd(l.costMicros()));
                 }
-                return 0;
+                return;
             }
             UsageReports.GroupBy by;
             try {
@@ -60,9 +60,6 @@ final class UsageCommand implements Callable<Integer> {
             }
             System.out.printf(Locale.ROOT, "%-48s %9d %12s %12s %8s %8s %14s%n", "TOTAL", requests, "", "", "", "",
                     Metering.usd(cost));
-            return 0;
-        } catch (Exception e) {
-            return KeysCommand.fail(e);
-        }
+        });
     }
 }
