@@ -123,6 +123,66 @@ public final class ChatExecutor {
         throw trail.allFailed(trail.lastIndex);
     }
 
+    /** One call to one candidate of a non-chat modality (embeddings, speech, transcription, images). */
+    @FunctionalInterface
+    public interface ProviderCall<P, T> {
+        T call(P provider, ModelSpec model, Duration timeout) throws ProviderException;
+    }
+
+    /** The result of {@link #call}: what the serving candidate returned and how we got there. */
+    public record CallOutcome<T>(T result, ModelSpec served, List<Attempt> attempts, String routeHeader) {
+        public CallOutcome {
+            attempts = List.copyOf(attempts);
+        }
+    }
+
+    /**
+     * Runs a non-chat request through its plan with exactly the chat path's rules: breakers, retries with backoff
+     * honouring Retry-After, fallback by failure kind, and the same {@code x-aideon-route} header.
+     *
+     * @param lookup the provider of the modality by configured name (null when it doesn't serve it)
+     */
+    public <P, T> CallOutcome<T> call(RoutePlan plan, Function<String, P> lookup, ProviderCall<P, T> fn)
+            throws AllAttemptsFailedException {
+        Trail trail = new Trail(plan);
+        List<Candidate> candidates = plan.candidates();
+        for (int i = 0; i < candidates.size(); i++) {
+            ModelSpec m = candidates.get(i).model();
+            P provider = trail.enter(i, m, lookup);
+            if (provider == null) {
+                continue;
+            }
+            for (int retry = 0; ; retry++) {
+                if (!trail.acquire(m)) {
+                    break;
+                }
+                long start = System.nanoTime();
+                T result;
+                try {
+                    try {
+                        result = fn.call(provider, m, settings.callTimeout());
+                    } catch (RuntimeException e) {
+                        throw unexpected(m.provider(), e);
+                    }
+                } catch (ProviderException e) {
+                    Next next = trail.failed(m, System.nanoTime() - start, e, retry);
+                    if (next == Next.RETRY) {
+                        continue;
+                    }
+                    if (next == Next.SURFACE) {
+                        throw trail.allFailed(i);
+                    }
+                    break;
+                }
+                long nanos = System.nanoTime() - start;
+                health.onSuccess(m, nanos);
+                trail.record(m, "ok", nanos);
+                return new CallOutcome<>(result, m, trail.attempts, trail.header(i));
+            }
+        }
+        throw trail.allFailed(trail.lastIndex);
+    }
+
     public StreamOutcome openStream(ChatRequest request, RoutePlan plan) throws AllAttemptsFailedException {
         Trail trail = new Trail(plan);
         List<Candidate> candidates = plan.candidates();
@@ -236,14 +296,19 @@ public final class ChatExecutor {
                     ? settings.criticalRetriesPerCandidate() : settings.retriesPerCandidate();
         }
 
-        /** Starts a candidate; returns its provider, or null (recorded as {@code no_provider}) to skip it. */
+        /** Starts a candidate; returns its chat provider, or null (recorded as {@code no_provider}) to skip it. */
         ChatProvider enter(int index, ModelSpec m) {
+            return enter(index, m, providers);
+        }
+
+        /** Starts a candidate with a provider lookup of any kind; null (recorded as {@code no_provider}) skips it. */
+        <P> P enter(int index, ModelSpec m, Function<String, P> lookup) {
             if (!providersTried.isEmpty()) {
                 providersTried.append("->"); // ASCII: HTTP header values are ISO-8859-1, an arrow would arrive as '?'
             }
             providersTried.append(m.provider());
             lastIndex = index;
-            ChatProvider provider = providers.apply(m.provider());
+            P provider = lookup.apply(m.provider());
             if (provider == null) {
                 record(m, NO_PROVIDER, 0);
                 last = new ProviderException(ProviderException.Kind.UNAVAILABLE,

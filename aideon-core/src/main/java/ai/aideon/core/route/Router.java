@@ -1,6 +1,7 @@
 package ai.aideon.core.route;
 
 import ai.aideon.core.api.ChatRequest;
+import ai.aideon.core.api.Modality;
 import ai.aideon.core.api.Role;
 import ai.aideon.core.api.Source;
 import ai.aideon.core.catalog.Capability;
@@ -65,36 +66,7 @@ public final class Router {
         String requested = request.model();
 
         List<Candidate> ordered = new ArrayList<>(8);
-        String routeAlias;
-        Route route = cat.route(requested).orElse(null);
-        if (route != null) {
-            List<RouteEntry> entries = route.planFor(tier);
-            if (entries.isEmpty()) {
-                String allowing = allowingTier(route.plans().keySet(), t -> !route.planFor(t).isEmpty());
-                throw new RoutingException(RoutingException.Reason.TIER_NOT_ALLOWED,
-                        "Route '" + route.alias() + "' is not available to tier '" + tier + "'"
-                                + upgradeHint(allowing), "model", allowing);
-            }
-            routeAlias = route.alias();
-            orderByRole(cat, entries, role, ordered);
-        } else {
-            ModelSpec model = cat.model(requested).orElseThrow(() -> new RoutingException(
-                    RoutingException.Reason.MODEL_NOT_FOUND,
-                    "The model '" + requested + "' does not exist or you do not have access to it. "
-                            + "GET /v1/models lists the models and routes you can use.", "model", null));
-            if (!model.allowsTier(tier)) {
-                String allowing = allowingTier(model.tiers(), model::allowsTier);
-                throw new RoutingException(RoutingException.Reason.TIER_NOT_ALLOWED,
-                        "The model '" + requested + "' is not available to tier '" + tier + "'"
-                                + upgradeHint(allowing), "model", allowing);
-            }
-            ordered.add(new Candidate(model, Role.PRIMARY, "requested"));
-            Route home = cat.homeRouteOf(model.id()).orElse(null);
-            routeAlias = home != null ? home.alias() : model.id();
-            if (home != null) {
-                orderByRole(cat, home.planFor(tier), role, ordered);
-            }
-        }
+        String routeAlias = gather(cat, requested, tier, role, ordered);
 
         int prompt = TokenCounter.withMargin(TokenCounter.cl100k().countPrompt(request),
                 settings.tokenMarginFraction(), settings.tokenMarginFixed());
@@ -154,6 +126,92 @@ public final class Router {
                     needed, largestWindow);
         }
         return new RoutePlan(requested, routeAlias, role, prompt, available, skipped);
+    }
+
+    /**
+     * Collects the candidates for a route alias (its plan for the tier) or a concrete model (the model, then its home
+     * route's plan as fallbacks), ordered by role, after the tier checks. Returns the route alias the plan comes from.
+     */
+    private static String gather(Catalog cat, String requested, String tier, Role role, List<Candidate> ordered)
+            throws RoutingException {
+        String routeAlias;
+        Route route = cat.route(requested).orElse(null);
+        if (route != null) {
+            List<RouteEntry> entries = route.planFor(tier);
+            if (entries.isEmpty()) {
+                String allowing = allowingTier(route.plans().keySet(), t -> !route.planFor(t).isEmpty());
+                throw new RoutingException(RoutingException.Reason.TIER_NOT_ALLOWED,
+                        "Route '" + route.alias() + "' is not available to tier '" + tier + "'"
+                                + upgradeHint(allowing), "model", allowing);
+            }
+            routeAlias = route.alias();
+            orderByRole(cat, entries, role, ordered);
+        } else {
+            ModelSpec model = cat.model(requested).orElseThrow(() -> new RoutingException(
+                    RoutingException.Reason.MODEL_NOT_FOUND,
+                    "The model '" + requested + "' does not exist or you do not have access to it. "
+                            + "GET /v1/models lists the models and routes you can use.", "model", null));
+            if (!model.allowsTier(tier)) {
+                String allowing = allowingTier(model.tiers(), model::allowsTier);
+                throw new RoutingException(RoutingException.Reason.TIER_NOT_ALLOWED,
+                        "The model '" + requested + "' is not available to tier '" + tier + "'"
+                                + upgradeHint(allowing), "model", allowing);
+            }
+            ordered.add(new Candidate(model, Role.PRIMARY, "requested"));
+            Route home = cat.homeRouteOf(model.id()).orElse(null);
+            routeAlias = home != null ? home.alias() : model.id();
+            if (home != null) {
+                orderByRole(cat, home.planFor(tier), role, ordered);
+            }
+        }
+
+        return routeAlias;
+    }
+
+    /**
+     * The plan for a non-chat request (embeddings, speech, transcription, images): the same tier checks, role
+     * ordering, privacy and health rules as chat, with models of other modalities left out.
+     */
+    public RoutePlan planModality(String requested, Modality modality, Role requestedRole, RouteContext ctx)
+            throws RoutingException {
+        Catalog cat = catalog.get();
+        Role role = ctx.role() != null ? ctx.role() : requestedRole != null ? requestedRole : Role.PRIMARY;
+        List<Candidate> ordered = new ArrayList<>(8);
+        String routeAlias = gather(cat, requested, ctx.tier(), role, ordered);
+        List<Candidate> available = new ArrayList<>(ordered.size());
+        List<Candidate> breakerOpen = new ArrayList<>(2);
+        List<Skipped> skipped = new ArrayList<>(4);
+        boolean rightModalitySeen = false;
+        for (int i = 0; i < ordered.size(); i++) {
+            Candidate c = ordered.get(i);
+            ModelSpec m = c.model();
+            if (seenBefore(ordered, i)) {
+                continue;
+            }
+            if (m.modality() != modality) {
+                skipped.add(new Skipped(m.id(), "serves " + m.modality().name().toLowerCase(java.util.Locale.ROOT)));
+                continue;
+            }
+            rightModalitySeen = true;
+            if (ctx.localOnly() && m.source() != Source.LOCAL) {
+                skipped.add(new Skipped(m.id(), "local_only"));
+            } else if (health.isAvailable(m)) {
+                available.add(c);
+            } else {
+                breakerOpen.add(new Candidate(m, c.role(), c.reason() + " (breaker open)"));
+            }
+        }
+        available.addAll(breakerOpen);
+        String what = modality.name().toLowerCase(java.util.Locale.ROOT);
+        if (available.isEmpty()) {
+            if (rightModalitySeen && ctx.localOnly()) {
+                throw new RoutingException(RoutingException.Reason.NO_LOCAL_ENGINE, "No local engine serves "
+                        + what + " on '" + routeAlias + "', and this request must stay local.", null, null);
+            }
+            throw new RoutingException(RoutingException.Reason.NO_CAPABLE_MODEL, "'" + requested
+                    + "' has no " + what + " model for tier '" + ctx.tier() + "'.", "model", null);
+        }
+        return new RoutePlan(requested, routeAlias, role, 0, available, skipped);
     }
 
     /** The header/context role wins over metadata; unknown names fall back to PRIMARY rather than failing. */
