@@ -31,7 +31,7 @@ class OpenAiCompatibleEmbeddingsTest {
 
     @BeforeEach
     void start() {
-        upstream = FakeUpstream.openAi().apiKey(KEY).models(MODEL).start();
+        upstream = FakeUpstream.openAi().apiKey(KEY).models(MODEL).contextWindow(MODEL, 20).start();
         provider = new OpenAiCompatibleProvider(TestCalls.settings("openai", upstream.baseUrl() + "/v1", KEY));
     }
 
@@ -136,6 +136,14 @@ class OpenAiCompatibleEmbeddingsTest {
                 () -> provider.embed(embedCall("no-such-model", "hi")));
         assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND);
         assertThat(e.upstreamStatus()).isEqualTo(404);
+    }
+
+    @Test
+    void inputOverTheModelsWindowIsContextLength() {
+        ProviderException e = embedFails("short", "word ".repeat(21));
+        assertThat(e.kind()).isEqualTo(Kind.CONTEXT_LENGTH);
+        assertThat(e.upstreamStatus()).isEqualTo(400);
+        assertThat(e.kind().fallbackable()).isTrue();
     }
 
     @Test
