@@ -130,7 +130,7 @@ public final class OnnxEmbeddingProvider implements EmbeddingProvider {
     /** Runs on an inference thread. */
     private Embedded embedOne(int index, String text) {
         LoadedModel loaded = LoadedModel.touch();
-        int tokens = text == null ? 0 : loaded.tokenizer.estimateTokenCountInText(text);
+        int tokens = loaded.tokenizer.estimateTokenCountInText(text);
         if (tokens == 0) {
             throw new NothingToEmbed(index);
         }
