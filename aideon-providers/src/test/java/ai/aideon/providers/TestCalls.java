@@ -4,6 +4,7 @@ import ai.aideon.core.api.ChatChunk;
 import ai.aideon.core.api.ChatMessage;
 import ai.aideon.core.api.ChatRequest;
 import ai.aideon.core.api.ChoiceDelta;
+import ai.aideon.core.api.EmbeddingRequest;
 import ai.aideon.core.api.Modality;
 import ai.aideon.core.api.ResponseFormat;
 import ai.aideon.core.api.Source;
@@ -13,6 +14,7 @@ import ai.aideon.core.api.ToolSpec;
 import ai.aideon.core.catalog.ModelSpec;
 import ai.aideon.core.provider.ChatCall;
 import ai.aideon.core.provider.ChatStream;
+import ai.aideon.core.provider.ModalityCall;
 import ai.aideon.core.provider.ProviderException;
 
 import java.net.URI;
@@ -48,6 +50,19 @@ public final class TestCalls {
 
     public static ChatCall call(ChatRequest request, String upstreamId, Duration timeout) {
         return new ChatCall(request, model(upstreamId), timeout);
+    }
+
+    /** An embeddings call for {@code upstreamId} with the default timeout and no {@code dimensions}. */
+    public static ModalityCall<EmbeddingRequest> embedCall(String upstreamId, String... inputs) {
+        return embedCall(upstreamId, null, TIMEOUT, inputs);
+    }
+
+    public static ModalityCall<EmbeddingRequest> embedCall(String upstreamId, Integer dimensions, Duration timeout,
+                                                           String... inputs) {
+        ModelSpec model = new ModelSpec("catalog/" + upstreamId, "test", upstreamId, Modality.EMBED, Source.CLOUD,
+                Set.of(), 0, null, Set.of("free"), "test embedding model");
+        return new ModalityCall<>(new EmbeddingRequest("aideon/embed", List.of(inputs), dimensions, null), model,
+                timeout);
     }
 
     public static Req user(String text) {

@@ -26,6 +26,8 @@ final class Embeddings {
         if (model == null) throw new BadRequestException("you must provide a model parameter", null, null);
         if (!catalog.knows(model)) return ProviderErrors.modelNotFound(d, model);
         List<String> inputs = inputs(body.get("input"), "input");
+        Reply.Full tooLong = inputOverWindow(d, catalog.window(model), inputs);
+        if (tooLong != null) return tooLong;
         int dims = body.path("dimensions").asInt(DEFAULT_DIMENSIONS);
         boolean base64 = "base64".equals(Json.textOrNull(body, "encoding_format"));
 
@@ -49,6 +51,17 @@ final class Embeddings {
             usage.put("total_tokens", tokens);
         }
         return Reply.json(200, Json.bytes(root));
+    }
+
+    /**
+     * OpenAI-style servers reject an input longer than the model's window (each input is embedded on its own, so the
+     * longest one counts). Together's wording is unverified and Ollama truncates, so only the OpenAI dialect does.
+     */
+    private static Reply.Full inputOverWindow(Dialect d, Integer window, List<String> inputs) {
+        if (d != Dialect.OPENAI || window == null) return null;
+        int longest = 0;
+        for (String input : inputs) longest = Math.max(longest, Words.count(input));
+        return longest > window ? ProviderErrors.embeddingInputTooLong(d, window, longest) : null;
     }
 
     /** Ollama {@code POST /api/embed}. */

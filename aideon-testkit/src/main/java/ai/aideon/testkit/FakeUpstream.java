@@ -89,6 +89,7 @@ public final class FakeUpstream implements AutoCloseable {
     /**
      * Context window of a model, in the fake's tokens (words). A longer prompt gets the provider's 400 (OpenAI:
      * {@code context_length_exceeded}); Ollama truncates silently instead. The completion is capped at the room left.
+     * The OpenAI flavour also rejects an embeddings input longer than the window.
      */
     public FakeUpstream contextWindow(String modelId, int tokens) {
         catalog.contextWindow(modelId, tokens);

@@ -86,6 +86,16 @@ final class ProviderErrors {
                 "invalid_request_error", "messages", "context_length_exceeded");
     }
 
+    /**
+     * OpenAI's answer to an over-long embeddings input: the legacy completions wording, with no code or param
+     * (as observed from OpenAI's embeddings endpoint, not in the spec).
+     */
+    static Reply.Full embeddingInputTooLong(Dialect d, int window, int tokens) {
+        return error(d, 400, "This model's maximum context length is " + window + " tokens, however you requested "
+                + tokens + " tokens (" + tokens + " in your prompt; 0 for the completion). Please reduce your prompt; "
+                + "or completion length.", "invalid_request_error", null, null);
+    }
+
     /** 401 for a missing ({@code sentKey == null}) or wrong key. */
     static Reply.Full invalidKey(Dialect d, String sentKey) {
         return switch (d) {

@@ -277,6 +277,20 @@ class OpenAiFlavourTest {
     }
 
     @Test
+    void embeddingInputLongerThanTheWindowIsRejected() throws Exception {
+        HttpResponse<String> r = Http.post(up, "/v1/embeddings",
+                "{\"model\":\"small\",\"input\":[\"fits\",\"one two three four five six\"]}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonNode error = json(r.body()).get("error");
+        assertThat(error.get("message").asText()).startsWith("This model's maximum context length is 5 tokens")
+                .contains("you requested 6 tokens");
+        assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(error.get("code").isNull()).isTrue();
+        assertThat(Http.post(up, "/v1/embeddings", "{\"model\":\"small\",\"input\":\"one two three four five\"}")
+                .statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void requestsAreRecordedWithLowerCaseHeaderNames() throws Exception {
         FakeUpstream own = FakeUpstream.openAi().start();
         try (own) {

@@ -2,9 +2,13 @@ package ai.aideon.providers.openai;
 
 import ai.aideon.core.api.ChatRequest;
 import ai.aideon.core.api.ChatResponse;
+import ai.aideon.core.api.EmbeddingRequest;
+import ai.aideon.core.api.EmbeddingResponse;
 import ai.aideon.core.provider.ChatCall;
 import ai.aideon.core.provider.ChatProvider;
 import ai.aideon.core.provider.ChatStream;
+import ai.aideon.core.provider.EmbeddingProvider;
+import ai.aideon.core.provider.ModalityCall;
 import ai.aideon.core.provider.ProviderException;
 import ai.aideon.providers.ProviderSettings;
 import ai.aideon.providers.http.ErrorMapper;
@@ -14,7 +18,10 @@ import ai.aideon.providers.http.ResponseBody;
 import ai.aideon.providers.http.UpstreamError;
 import ai.aideon.providers.openai.wire.ChatCompletionReader;
 import ai.aideon.providers.openai.wire.ChatCompletionWriter;
+import ai.aideon.providers.openai.wire.EmbeddingRequestWriter;
+import ai.aideon.providers.openai.wire.EmbeddingResponseReader;
 import ai.aideon.providers.support.UsageEstimator;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,13 +31,18 @@ import java.net.URI;
 import java.time.Clock;
 
 /**
- * Any server that speaks OpenAI's chat completions: OpenAI, vLLM, llama.cpp server, Ollama's /v1, and (through
- * {@link OpenAiDialect#TOGETHER}) Together. {@code baseUrl} includes {@code /v1}.
+ * Any server that speaks OpenAI's chat completions and embeddings: OpenAI, vLLM, llama.cpp server (started with
+ * {@code --embedding} for embeddings), Ollama's /v1, and (through {@link OpenAiDialect#TOGETHER}) Together.
+ * {@code baseUrl} includes {@code /v1}.
+ *
+ * <p>Embeddings: {@code POST {base}/embeddings} with every input in one request; vectors come back in input order
+ * whatever order {@code data} lists them in. Usage is the upstream's {@code usage.prompt_tokens}, counted with cl100k
+ * when it sends none (Together never does). Failures map exactly as for chat.
  *
  * <p>Options: {@code max_tokens_field} ({@code max_tokens} | {@code max_completion_tokens});
  * {@code header.<Name>} adds a request header (e.g. {@code header.OpenAI-Organization}).
  */
-public final class OpenAiCompatibleProvider implements ChatProvider {
+public final class OpenAiCompatibleProvider implements ChatProvider, EmbeddingProvider {
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiCompatibleProvider.class);
 
     private final String name;
@@ -39,6 +51,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
     private final ErrorMapper errors;
     private final URI chatUri;
     private final URI completionsUri;
+    private final URI embeddingsUri;
 
     public OpenAiCompatibleProvider(ProviderSettings settings) {
         this(settings, OpenAiDialect.OPENAI_COMPATIBLE, Clock.systemUTC());
@@ -52,6 +65,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
         String base = stripTrailingSlash(settings.baseUrl().toString());
         this.chatUri = URI.create(base + "/chat/completions");
         this.completionsUri = URI.create(base + "/completions");
+        this.embeddingsUri = URI.create(base + "/embeddings");
     }
 
     @Override
@@ -94,6 +108,45 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
         ResponseBody body = http.postJson(uri(legacy), requestBody(call, true), call.timeout(), true);
         LOG.debug("{} streaming request-id {}", name, body.requestId());
         return new OpenAiSseStream(body, errors, call.request(), name, legacy);
+    }
+
+    @Override
+    public EmbeddingResponse embed(ModalityCall<EmbeddingRequest> call) throws ProviderException {
+        EmbeddingRequest r = call.request();
+        if (r.inputs().isEmpty()) {
+            throw errors.badRequest("input must contain at least one text", "input");
+        }
+        if (r.dimensions() != null && !dialect.embeddingOptions()) {
+            throw errors.badRequest("this provider's embeddings API has no dimensions parameter; it returns the "
+                    + "model's full-size vectors", "dimensions");
+        }
+        String model = call.model() != null ? call.model().upstreamId() : r.model();
+        byte[] json = EmbeddingRequestWriter.write(r, model, dialect.embeddingOptions());
+        ResponseBody body = http.postJson(embeddingsUri, json, call.timeout(), false);
+        byte[] bytes = body.readAll();
+        EmbeddingResponseReader.Parsed parsed;
+        try {
+            parsed = EmbeddingResponseReader.read(bytes, r.inputs().size());
+        } catch (JsonProcessingException e) {
+            throw errors.malformed(e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw errors.malformed("unreadable embeddings", e);
+        }
+        if (parsed.errorDocument()) {
+            throw inBandError(bytes);
+        }
+        LOG.debug("{} answered request-id {}", name, body.requestId());
+        return new EmbeddingResponse(parsed.model() != null ? parsed.model() : model, parsed.vectors(),
+                parsed.usage() != null ? parsed.usage() : UsageEstimator.estimateEmbedding(name, r.inputs()));
+    }
+
+    /** An error object sent with a 2xx status. */
+    private ProviderException inBandError(byte[] bytes) {
+        try {
+            return errors.fromInBand(Json.MAPPER.readTree(bytes));
+        } catch (IOException e) {
+            return errors.malformed("error body is not JSON", e); // cannot happen: the streaming read parsed it
+        }
     }
 
     private byte[] requestBody(ChatCall call, boolean stream) {

@@ -10,16 +10,20 @@ package ai.aideon.providers.openai;
  *                           only know the classic roles
  * @param maxTokensField     {@code max_tokens} (understood everywhere) or {@code max_completion_tokens} (required by
  *                           OpenAI's reasoning models)
+ * @param embeddingOptions   {@code /embeddings} takes OpenAI's optional {@code dimensions} and {@code user}; Together's
+ *                           documents only {@code model} and {@code input}, so a request for shorter vectors is
+ *                           refused there rather than answered with full-size ones
  */
-public record OpenAiDialect(boolean sendStreamOptions, boolean developerAsSystem, String maxTokensField) {
+public record OpenAiDialect(boolean sendStreamOptions, boolean developerAsSystem, String maxTokensField,
+                            boolean embeddingOptions) {
 
     /** OpenAI itself, vLLM, llama.cpp server, Ollama's /v1. */
-    public static final OpenAiDialect OPENAI_COMPATIBLE = new OpenAiDialect(true, false, "max_tokens");
+    public static final OpenAiDialect OPENAI_COMPATIBLE = new OpenAiDialect(true, false, "max_tokens", true);
 
     /** Together: no stream_options, classic roles. (Its stop is array-only; we always send an array.) */
-    public static final OpenAiDialect TOGETHER = new OpenAiDialect(false, true, "max_tokens");
+    public static final OpenAiDialect TOGETHER = new OpenAiDialect(false, true, "max_tokens", false);
 
     public OpenAiDialect withMaxTokensField(String field) {
-        return new OpenAiDialect(sendStreamOptions, developerAsSystem, field);
+        return new OpenAiDialect(sendStreamOptions, developerAsSystem, field, embeddingOptions);
     }
 }

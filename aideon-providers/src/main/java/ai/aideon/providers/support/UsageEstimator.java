@@ -37,6 +37,17 @@ public final class UsageEstimator {
         return counted(provider, request, COUNTER.count(completionText.toString()));
     }
 
+    /** Embedding inputs counted with cl100k, for upstreams that report no usage (Together's /embeddings never does). */
+    public static Usage estimateEmbedding(String provider, List<String> inputs) {
+        long tokens = 0;
+        for (String input : inputs) {
+            tokens += COUNTER.count(input);
+        }
+        LOG.debug("{} reported no embedding usage; counted with cl100k (an estimate for non-OpenAI tokenizers)",
+                provider);
+        return new Usage(tokens, 0);
+    }
+
     public static int countPrompt(ChatRequest request) {
         return COUNTER.countPrompt(request);
     }

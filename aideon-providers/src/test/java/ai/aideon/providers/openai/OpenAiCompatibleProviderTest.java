@@ -215,7 +215,7 @@ class OpenAiCompatibleProviderTest {
     void streamWithoutUpstreamUsageGetsACountedUsageChunk() throws Exception {
         OpenAiCompatibleProvider noStreamOptions = new OpenAiCompatibleProvider(
                 TestCalls.settings("openai", upstream.baseUrl() + "/v1", "sk-test-key"),
-                new OpenAiDialect(false, false, "max_tokens"), java.time.Clock.systemUTC());
+                new OpenAiDialect(false, false, "max_tokens", true), java.time.Clock.systemUTC());
         List<ChatChunk> chunks = TestCalls.drain(noStreamOptions.stream(call(user("count me").stream().build(), "m1")));
 
         ChatChunk last = chunks.get(chunks.size() - 1);

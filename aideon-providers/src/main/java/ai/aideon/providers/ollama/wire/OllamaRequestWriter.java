@@ -3,6 +3,7 @@ package ai.aideon.providers.ollama.wire;
 import ai.aideon.core.api.ChatMessage;
 import ai.aideon.core.api.ChatRequest;
 import ai.aideon.core.api.ContentPart;
+import ai.aideon.core.api.EmbeddingRequest;
 import ai.aideon.core.api.ResponseFormat;
 import ai.aideon.core.api.ToolCall;
 import ai.aideon.core.api.ToolChoice;
@@ -48,6 +49,29 @@ public final class OllamaRequestWriter {
             g.writeStringField("model", model);
             g.writeStringField("prompt", prompt);
             writeCommon(g, r, stream, numCtx, keepAlive);
+            g.writeEndObject();
+        });
+    }
+
+    /**
+     * Body for {@code /api/embed}. {@code truncate} is left at Ollama's default (true: over-long input is cut to the
+     * model's context), as the in-process embedding model does too.
+     */
+    public static byte[] embed(EmbeddingRequest r, String model, String keepAlive) {
+        return Json.write(g -> {
+            g.writeStartObject();
+            g.writeStringField("model", model);
+            g.writeArrayFieldStart("input");
+            for (String text : r.inputs()) {
+                g.writeString(text);
+            }
+            g.writeEndArray();
+            if (r.dimensions() != null) {
+                g.writeNumberField("dimensions", r.dimensions());
+            }
+            if (keepAlive != null) {
+                g.writeStringField("keep_alive", keepAlive);
+            }
             g.writeEndObject();
         });
     }
