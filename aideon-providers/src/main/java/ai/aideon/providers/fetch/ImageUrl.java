@@ -79,8 +79,8 @@ record ImageUrl(URI uri, boolean https, String host, InetAddress literal, int po
         URI uri = URI.create(given.toASCIIString());
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw refused("Only http and https image URLs are fetched" + (scheme.isEmpty() ? "" : ", not "
-                    + scheme + ":") + (scheme.equals("data") ? " (data: URIs are decoded, not fetched)" : "") + ".");
+            throw refused("Only http and https image URLs are fetched" + (scheme.isEmpty() ? "" : ", not '"
+                    + scheme + "'") + (scheme.equals("data") ? " (data: URIs are decoded, not fetched)" : "") + ".");
         }
         String authority = uri.getRawAuthority();
         if (uri.isOpaque() || authority == null || authority.isEmpty()) {
