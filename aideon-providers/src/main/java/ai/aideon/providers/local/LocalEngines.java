@@ -21,6 +21,7 @@ public final class LocalEngines {
     public static final String ESPEAK = "espeak-ng";
     public static final String SOX = "sox";
 
+    /** Generous: the pocketsphinx probe loads its acoustic model (about half a second on a laptop). */
     private static final long PROBE_SECONDS = 15;
 
     private static final Map<List<String>, Boolean> PROBES = new ConcurrentHashMap<>();
@@ -37,6 +38,11 @@ public final class LocalEngines {
     /** sox answers {@code --version}. */
     public static boolean soxAvailable() {
         return succeeds(List.of(SOX, "--version"));
+    }
+
+    /** A pocketsphinx command line (5.x or the older 0.8 one) decodes a short silent WAV with its English model. */
+    public static boolean pocketsphinxAvailable() {
+        return PocketsphinxCli.detect().isPresent();
     }
 
     /**

@@ -29,6 +29,11 @@ final class RequiredEngines {
                 "sox has no mp3 support: apt-get install libsox-fmt-mp3");
     }
 
+    static void pocketsphinx() {
+        require(LocalEngines.pocketsphinxAvailable(),
+                "pocketsphinx is not installed: apt-get install pocketsphinx pocketsphinx-en-us");
+    }
+
     private static void require(boolean available, String howToInstall) {
         if (available) {
             return;
