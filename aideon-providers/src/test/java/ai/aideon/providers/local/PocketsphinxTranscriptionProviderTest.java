@@ -40,6 +40,7 @@ class PocketsphinxTranscriptionProviderTest {
         byte[] wav = Speech.wav("hello world, the weather is nice today");
 
         Transcription t = pocketsphinx.transcribe(call(wav, "speech.wav", null, false));
+        System.out.println("round trip: \"hello world, the weather is nice today\" -> \"" + t.text() + "\"");
 
         assertThat(t.text()).contains("hello world");
         assertThat(t.language()).isEqualTo("en");
@@ -76,13 +77,17 @@ class PocketsphinxTranscriptionProviderTest {
     void mp3UploadsAreConverted() throws Exception {
         requireEngines();
         RequiredEngines.soxMp3();
-        byte[] mp3 = Speech.bytes(Speech.speak(new EspeakSpeechProvider("local-tts"),
-                "hello world, the weather is nice today", "alloy", "mp3", 1.0));
+        String sentence = "hello world, the weather is nice today";
+        byte[] wav = Speech.wav(sentence);
+        byte[] mp3 = Speech.bytes(Speech.speak(new EspeakSpeechProvider("local-tts"), sentence, "alloy", "mp3", 1.0));
 
         Transcription t = pocketsphinx.transcribe(call(mp3, "blob", null, false));
 
-        assertThat(t.durationSeconds()).isBetween(2.0, 5.0);
-        assertThat(t.text()).contains("hello");
+        // Recognised by its bytes despite the name. What pocketsphinx makes of the lossy copy is not the point
+        // here (it hears "all world but ..." where the WAV gives "hello world ..."); that it decoded all of it is.
+        double spoken = (wav.length - WavHeader.CANONICAL_BYTES) / 44_100.0;
+        assertThat(t.durationSeconds()).isCloseTo(spoken, within(0.15));
+        assertThat(t.text()).isNotBlank();
     }
 
     @Test
