@@ -4,7 +4,20 @@ import ai.aideon.client.config.AideonConfig;
 import ai.aideon.client.config.ClientKey;
 import ai.aideon.client.config.ProviderConfig;
 import ai.aideon.client.config.TierPolicy;
+import ai.aideon.client.metering.Admission;
 import ai.aideon.client.metering.Metering;
+import ai.aideon.client.metering.RefusedException;
+import ai.aideon.core.api.EmbeddingRequest;
+import ai.aideon.core.api.EmbeddingResponse;
+import ai.aideon.core.api.Modality;
+import ai.aideon.core.provider.EmbeddingProvider;
+import ai.aideon.core.provider.ModalityCall;
+import ai.aideon.core.provider.SpeechProvider;
+import ai.aideon.core.provider.TranscriptionProvider;
+import ai.aideon.core.route.TokenCounter;
+import ai.aideon.providers.local.EspeakSpeechProvider;
+import ai.aideon.providers.local.OnnxEmbeddingProvider;
+import ai.aideon.providers.local.PocketsphinxTranscriptionProvider;
 import ai.aideon.core.tier.Accountant;
 import ai.aideon.core.tier.AccountantSettings;
 import ai.aideon.core.tier.KeyStore;
@@ -50,6 +63,9 @@ public final class AideonEngine implements AutoCloseable {
     private final AtomicReference<Catalog> catalog;
     private final Map<String, ChatProvider> providers;
     private final Map<String, SimulatorProvider> simulators;
+    private final Map<String, EmbeddingProvider> embeddingProviders;
+    private final Map<String, SpeechProvider> speechProviders;
+    private final Map<String, TranscriptionProvider> transcriptionProviders;
     private final Map<String, Principal> staticPrincipals;
     private final Store store;
     private final Accountant accountant;
@@ -63,18 +79,42 @@ public final class AideonEngine implements AutoCloseable {
         this.catalog = new AtomicReference<>(config.catalog());
         Map<String, ChatProvider> p = new LinkedHashMap<>();
         Map<String, SimulatorProvider> sims = new LinkedHashMap<>();
+        Map<String, EmbeddingProvider> embedders = new LinkedHashMap<>();
+        Map<String, SpeechProvider> speakers = new LinkedHashMap<>();
+        Map<String, TranscriptionProvider> transcribers = new LinkedHashMap<>();
         for (ProviderConfig pc : config.providers().values()) {
             if (!pc.enabled()) {
                 continue;
             }
-            if ("simulator".equals(pc.settings().type())) {
-                SimulatorProvider sim = new SimulatorProvider(pc.simulator(), sleeper::sleep);
-                sims.put(pc.name(), sim);
-                p.put(pc.name(), sim);
-            } else {
-                p.put(pc.name(), ProviderFactory.create(pc.settings()));
+            Object provider = switch (pc.settings().type()) {
+                case "simulator" -> {
+                    SimulatorProvider sim = new SimulatorProvider(pc.simulator(), sleeper::sleep);
+                    sims.put(pc.name(), sim);
+                    yield sim;
+                }
+                // In-process local engines: no network, so demo mode keeps them real.
+                case "onnx" -> new OnnxEmbeddingProvider(pc.name());
+                case "espeak" -> new EspeakSpeechProvider(pc.name());
+                case "pocketsphinx" -> new PocketsphinxTranscriptionProvider(pc.name());
+                default -> ProviderFactory.create(pc.settings());
+            };
+            // One provider instance may serve several modalities (Together: chat and embeddings).
+            if (provider instanceof ChatProvider chat) {
+                p.put(pc.name(), chat);
+            }
+            if (provider instanceof EmbeddingProvider e) {
+                embedders.put(pc.name(), e);
+            }
+            if (provider instanceof SpeechProvider sp) {
+                speakers.put(pc.name(), sp);
+            }
+            if (provider instanceof TranscriptionProvider tp) {
+                transcribers.put(pc.name(), tp);
             }
         }
+        this.embeddingProviders = Map.copyOf(embedders);
+        this.speechProviders = Map.copyOf(speakers);
+        this.transcriptionProviders = Map.copyOf(transcribers);
         this.providers = Collections.unmodifiableMap(p);
         this.simulators = Collections.unmodifiableMap(sims);
         Map<String, Principal> principals = new LinkedHashMap<>();
@@ -91,7 +131,7 @@ public final class AideonEngine implements AutoCloseable {
         this.executor = new ChatExecutor(providers::get, health, config.executor(), sleeper,
                 new SplittableRandom(), new HeuristicQualityGate());
         if (config.store() != null && !"none".equals(config.store().location())) {
-            this.store = Store.open(config.store().location(), clock);
+            this.store = Store.open(config.store().location(), clock, config.store().durability());
             this.accountant = new Accountant(store.allowances(), clock, config.store().instanceId(),
                     AccountantSettings.defaults());
             this.metering = new Metering(config, catalog::get, router, new RateLimiter(clock), accountant,
@@ -223,6 +263,39 @@ public final class AideonEngine implements AutoCloseable {
     /** The simulated engines (demo mode), by provider name: they can be switched off to show fallbacks. */
     public Map<String, SimulatorProvider> simulators() {
         return simulators;
+    }
+
+    /** Plans, checks and reserves an embeddings request like a chat request (tier, rate, quota, budget). */
+    public Admission admitEmbedding(String requestId, Principal principal, EmbeddingRequest request,
+                                    RouteContext context) throws RoutingException, RefusedException {
+        RoutePlan planned;
+        try {
+            planned = router.planModality(request.model(), Modality.EMBED, null, context);
+        } catch (RoutingException e) {
+            if (metering != null && e.reason() == RoutingException.Reason.TIER_NOT_ALLOWED) {
+                throw metering.upgradeRequired(requestId, principal, request.model(), e);
+            }
+            throw e;
+        }
+        int tokens = 0;
+        for (String text : request.inputs()) {
+            tokens += TokenCounter.cl100k().count(text);
+        }
+        RoutePlan plan = new RoutePlan(planned.requested(), planned.routeAlias(), planned.role(),
+                TokenCounter.withMargin(tokens, config.router().tokenMarginFraction(), config.router().tokenMarginFixed()),
+                planned.candidates(), planned.skipped());
+        if (metering == null) {
+            return new Admission(requestId, principal, null, plan, null, ai.aideon.core.tier.Amounts.ZERO,
+                    System.nanoTime());
+        }
+        return metering.admitPlanned(requestId, principal, plan, ai.aideon.core.tier.CostCalculator.inputOnly(plan));
+    }
+
+    /** Embeds through the plan's candidates with the chat path's retries, breakers and fallbacks. */
+    public ChatExecutor.CallOutcome<EmbeddingResponse> embed(EmbeddingRequest request, RoutePlan plan)
+            throws AllAttemptsFailedException {
+        return executor.call(plan, embeddingProviders::get,
+                (provider, model, timeout) -> provider.embed(new ModalityCall<>(request, model, timeout)));
     }
 
     public RoutePlan plan(ChatRequest request, RouteContext context) throws RoutingException {

@@ -27,8 +27,8 @@ public final class DemoMode {
     private DemoMode() {
     }
 
-    /** Simulators have no network address; this names them in logs and health output. */
-    public static java.net.URI simulatorUri(String providerName) {
+    /** In-process engines (simulators, the ONNX model, speech CLIs) have no network address; this names them. */
+    public static java.net.URI inProcessUri(String providerName) {
         return java.net.URI.create("simulator://" + providerName);
     }
 
@@ -53,9 +53,13 @@ public final class DemoMode {
         Map<String, ProviderConfig> simulated = new LinkedHashMap<>();
         for (ProviderConfig pc : base.providers().values()) {
             ProviderSettings s = pc.settings();
+            if (!"simulator".equals(s.type()) && ai.aideon.client.config.ConfigLoader.IN_PROCESS_TYPES.contains(s.type())) {
+                simulated.put(s.name(), pc); // a real local engine that needs no network stays real
+                continue;
+            }
             SimulatorSettings sim = pc.simulator() != null ? pc.simulator()
                     : new SimulatorSettings(s.name(), SEED, firstToken, perToken, Map.of());
-            ProviderSettings simSettings = new ProviderSettings(s.name(), "simulator", s.source(), simulatorUri(s.name()),
+            ProviderSettings simSettings = new ProviderSettings(s.name(), "simulator", s.source(), inProcessUri(s.name()),
                     Secret.of(null), s.connectTimeout(), Map.of());
             simulated.put(s.name(), new ProviderConfig(simSettings, sim, true, null));
         }

@@ -4,8 +4,11 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
@@ -21,6 +24,11 @@ import org.sqlite.SQLiteDataSource;
  * its lock. Other processes or Store objects on the same file wait on {@code busy_timeout}. Reads use a small
  * pool of their own; WAL lets them run beside the writer.
  *
+ * <p>The ledger writes on a connection of its own ({@link #openLedgerConnection}): SQLite keeps it open with its
+ * prepared statements, so a group commit costs no pool or statement set-up. In-process SQLite writers, that one and
+ * the pool's, take {@link #sqliteWriteLock} around their transactions, so they queue on a Java lock instead of
+ * meeting SQLITE_BUSY, whose busy handler sleeps for milliseconds.
+ *
  * <p>PostgreSQL: one pool serves both sides.
  */
 final class Database implements AutoCloseable {
@@ -32,18 +40,28 @@ final class Database implements AutoCloseable {
     private final Jdbi reads;
     private final Jdbi writes;
     private final List<HikariDataSource> pools;
+    /** SQLite: a source of writer connections with this store's pragmas, for the ledger. Null on PostgreSQL. */
+    private final SQLiteDataSource sqliteWriterSource;
+    /** SQLite: held by every in-process write transaction. Null on PostgreSQL (row locks suffice there). */
+    private final ReentrantLock sqliteWriteLock;
+    /** SQLite: checkpoints the WAL off the commit path. Null on PostgreSQL. */
+    private final SqliteCheckpointer checkpointer;
 
-    private Database(Dialect dialect, Jdbi reads, Jdbi writes, List<HikariDataSource> pools) {
+    private Database(Dialect dialect, Jdbi reads, Jdbi writes, List<HikariDataSource> pools,
+                     SQLiteDataSource sqliteWriterSource, SqliteCheckpointer checkpointer) {
         this.dialect = dialect;
         this.reads = reads;
         this.writes = writes;
         this.pools = pools;
+        this.sqliteWriterSource = sqliteWriterSource;
+        this.sqliteWriteLock = sqliteWriterSource == null ? null : new ReentrantLock();
+        this.checkpointer = checkpointer;
     }
 
-    /** Opens the pools and brings the schema up to date. */
-    static Database open(StoreLocation location) {
+    /** Opens the pools and brings the schema up to date. {@code durability} applies to SQLite only. */
+    static Database open(StoreLocation location, Durability durability) {
         return switch (location.dialect()) {
-            case SQLITE -> openSqlite(location);
+            case SQLITE -> openSqlite(location, durability);
             case POSTGRESQL -> openPostgres(location);
         };
     }
@@ -54,7 +72,29 @@ final class Database implements AutoCloseable {
 
     /** A write transaction (BEGIN IMMEDIATE on SQLite), committed when {@code callback} returns. */
     <R, X extends Exception> R inWriteTransaction(HandleCallback<R, X> callback) throws X {
-        return writes.inTransaction(callback);
+        if (sqliteWriteLock == null) {
+            return writes.inTransaction(callback);
+        }
+        sqliteWriteLock.lock();
+        try {
+            return writes.inTransaction(callback);
+        } finally {
+            sqliteWriteLock.unlock();
+        }
+    }
+
+    /** SQLite: the lock every in-process write transaction holds (the ledger's too); null on PostgreSQL. */
+    ReentrantLock sqliteWriteLock() {
+        return sqliteWriteLock;
+    }
+
+    /**
+     * A connection for the ledger's writer. SQLite: a new connection of its own with this store's pragmas, in
+     * auto-commit mode (the ledger issues BEGIN IMMEDIATE / COMMIT itself, under {@link #sqliteWriteLock()});
+     * the caller closes it. PostgreSQL: a pooled connection, for one batch.
+     */
+    Connection openLedgerConnection() throws SQLException {
+        return sqliteWriterSource != null ? sqliteWriterSource.getConnection() : pools.getFirst().getConnection();
     }
 
     <R, X extends Exception> R read(HandleCallback<R, X> callback) throws X {
@@ -63,12 +103,15 @@ final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
         for (HikariDataSource pool : pools.reversed()) {
             pool.close();
         }
     }
 
-    private static Database openSqlite(StoreLocation location) {
+    private static Database openSqlite(StoreLocation location, Durability durability) {
         Path file = location.sqliteFile();
         try {
             if (file.getParent() != null) {
@@ -78,26 +121,39 @@ final class Database implements AutoCloseable {
             throw new StoreException("cannot create the directory of " + location, e);
         }
         // Migrate over a plain, unpooled connection first: Flyway may open more than one connection.
-        Migrations.apply(sqliteSource(location, true), Dialect.SQLITE);
+        Migrations.apply(sqliteSource(location, durability, true), Dialect.SQLITE);
         List<HikariDataSource> pools = new ArrayList<>();
         try {
-            HikariDataSource writer = pool("aideon-sqlite-writer", sqliteSource(location, true), 1, 1);
+            HikariDataSource writer = pool("aideon-sqlite-writer", sqliteSource(location, durability, true), 1, 1);
             pools.add(writer);
-            HikariDataSource readers = pool("aideon-sqlite-reader", sqliteSource(location, false), 4, 1);
+            HikariDataSource readers = pool("aideon-sqlite-reader", sqliteSource(location, durability, false), 4, 1);
             pools.add(readers);
-            return new Database(Dialect.SQLITE, Jdbi.create(readers), Jdbi.create(writer), pools);
+            SqliteCheckpointer checkpointer = new SqliteCheckpointer(sqliteSource(location, durability, false),
+                    String.valueOf(location.sqliteFile().getFileName()));
+            return new Database(Dialect.SQLITE, Jdbi.create(readers), Jdbi.create(writer), pools,
+                    sqliteSource(location, durability, false), checkpointer);
         } catch (RuntimeException e) {
             pools.forEach(HikariDataSource::close);
             throw e;
         }
     }
 
-    private static SQLiteDataSource sqliteSource(StoreLocation location, boolean writer) {
+    /**
+     * @param writer true: a pooled writer, whose JDBC transactions start with BEGIN IMMEDIATE; false: readers, and
+     *               the ledger's connection (auto-commit; it begins its transactions itself)
+     */
+    private static SQLiteDataSource sqliteSource(StoreLocation location, Durability durability, boolean writer) {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        // FULL: the WAL is fsynced at every commit, so a committed ledger row survives power loss, not just kill -9.
-        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        // Per connection, so every connection gets it. See Durability: FULL fsyncs the WAL at every commit (survives
+        // power loss); NORMAL leaves the commit in the OS page cache (survives kill -9) and fsyncs at checkpoints.
+        config.setSynchronous(durability == Durability.FSYNC ? SQLiteConfig.SynchronousMode.FULL
+                : SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MS);
+        // Checkpoints run on SqliteCheckpointer's thread, not inside a commit; this is only its safety net.
+        config.setWalAutocheckpoint(SqliteCheckpointer.WRITER_AUTOCHECKPOINT_PAGES);
+        // Nothing reads generated keys; with this on, sqlite-jdbc runs an extra SELECT after every INSERT.
+        config.setGetGeneratedKeys(false);
         config.enforceForeignKeys(true);
         if (writer) {
             // sqlite-jdbc then opens every transaction with BEGIN IMMEDIATE: the write lock is taken up front
@@ -123,7 +179,7 @@ final class Database implements AutoCloseable {
         try {
             Migrations.apply(pool, Dialect.POSTGRESQL);
             Jdbi jdbi = Jdbi.create(pool);
-            return new Database(Dialect.POSTGRESQL, jdbi, jdbi, List.of(pool));
+            return new Database(Dialect.POSTGRESQL, jdbi, jdbi, List.of(pool), null, null);
         } catch (RuntimeException e) {
             pool.close();
             throw e;

@@ -44,20 +44,37 @@ public final class Store implements AutoCloseable {
      * {@code postgres://user:pass@host:port/db}, {@code postgresql://…} or {@code jdbc:postgresql://…}.
      * Credentials in the location are passed to the driver only, never logged.
      *
+     * SQLite commits with the {@link Durability#DEFAULT default durability}.
+     *
      * @param clock the time of lease liveness, key and tenant timestamps, and of rows that carry none
      */
     public static Store open(String location, Clock clock) {
+        return open(location, clock, Durability.DEFAULT);
+    }
+
+    /**
+     * Opens the store at {@code location} (see {@link #open(String, Clock)}).
+     *
+     * @param durability what a SQLite commit survives: {@link Durability#OS} (crash, kill -9) or
+     *                   {@link Durability#FSYNC} (also power loss); PostgreSQL always flushes its WAL at commit
+     */
+    public static Store open(String location, Clock clock, Durability durability) {
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(durability, "durability");
         StoreLocation parsed = StoreLocation.parse(location);
         Database db;
         try {
-            db = Database.open(parsed);
+            db = Database.open(parsed, durability);
         } catch (StoreException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new StoreException("cannot open the store at " + parsed, e);
         }
-        LOG.info("store open: {} ({})", parsed, parsed.dialect().wire());
+        if (parsed.dialect() == Dialect.SQLITE) {
+            LOG.info("store open: {} (sqlite, durability {})", parsed, durability.wire());
+        } else {
+            LOG.info("store open: {} ({})", parsed, parsed.dialect().wire());
+        }
         return new Store(parsed, db, clock);
     }
 

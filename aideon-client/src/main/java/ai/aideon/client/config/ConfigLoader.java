@@ -14,6 +14,7 @@ import ai.aideon.core.route.RouterSettings;
 import ai.aideon.providers.ProviderSettings;
 import ai.aideon.providers.Secret;
 import ai.aideon.providers.simulator.SimulatorSettings;
+import ai.aideon.store.Durability;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -47,7 +48,10 @@ public final class ConfigLoader {
     public static final String DEFAULT_RESOURCE = "/ai/aideon/client/aideon-default.yaml";
     private static final Set<String> TOP_KEYS = Set.of("server", "router", "executor", "providers", "models",
             "routes", "clients", "tiers", "store", "admin_key", "upgrade_url");
-    private static final Set<String> PROVIDER_TYPES = Set.of("together", "openai", "ollama", "simulator");
+    private static final Set<String> PROVIDER_TYPES = Set.of("together", "openai", "ollama", "simulator", "onnx",
+            "espeak", "pocketsphinx");
+    /** Engines that run in this process or as local programs: no base URL, and demo mode keeps them real. */
+    public static final Set<String> IN_PROCESS_TYPES = Set.of("simulator", "onnx", "espeak", "pocketsphinx");
 
     private final Function<String, String> env;
 
@@ -209,12 +213,12 @@ public final class ConfigLoader {
                     y.problem(m.get("base_url"), "base_url '" + base + "' is not an http(s) URL",
                             "e.g. base_url: http://127.0.0.1:11434");
                 }
-            } else if (type != null && !type.equals("simulator")) {
+            } else if (type != null && !IN_PROCESS_TYPES.contains(type)) {
                 y.problem(m.getOrDefault("base_url", pn), "provider '" + name + "' needs base_url",
                         "add base_url: http://… (for together: https://api.together.xyz/v1)");
             }
-            if (baseUrl == null && "simulator".equals(type)) {
-                baseUrl = ai.aideon.client.DemoMode.simulatorUri(name);
+            if (baseUrl == null && type != null && IN_PROCESS_TYPES.contains(type)) {
+                baseUrl = ai.aideon.client.DemoMode.inProcessUri(name);
             }
             String key = y.str(m, "api_key");
             Duration timeout = y.duration(m, "timeout", Duration.ofSeconds(10));
@@ -380,11 +384,22 @@ public final class ConfigLoader {
         Node node = top.get("store");
         String location;
         String instance = null;
+        Durability durability = Durability.DEFAULT;
         if (node instanceof org.yaml.snakeyaml.nodes.MappingNode) {
             Map<String, Node> m = y.map(node, "store");
-            y.onlyKeys(node, m, "store", Set.of("url", "instance_id"));
+            y.onlyKeys(node, m, "store", Set.of("url", "instance_id", "durability"));
             location = y.str(m, "url");
             instance = y.str(m, "instance_id");
+            String d = y.str(m, "durability");
+            if (d != null) {
+                durability = Durability.parse(d).orElse(null);
+                if (durability == null) {
+                    y.problem(m.get("durability"), "store durability '" + d + "' is neither os nor fsync",
+                            "use durability: os (a committed row survives a crash or kill -9; the default) or "
+                                    + "durability: fsync (it also survives power loss, at one fsync per commit)");
+                    durability = Durability.DEFAULT;
+                }
+            }
         } else {
             location = y.str(top, "store");
         }
@@ -402,7 +417,7 @@ public final class ConfigLoader {
         }
         String admin = y.str(top, "admin_key");
         return new StoreConfig(location, instance, y.str(top, "upgrade_url"),
-                admin == null || admin.isBlank() ? null : admin);
+                admin == null || admin.isBlank() ? null : admin, durability);
     }
 
     private static String defaultInstanceId() {

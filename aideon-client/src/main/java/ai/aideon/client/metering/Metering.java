@@ -87,7 +87,36 @@ public final class Metering {
             }
             throw e;
         }
-        Amounts worstCase = CostCalculator.worstCase(plan, request.maxTokens(), request.n());
+        return admit(requestId, principal, request, plan, CostCalculator.worstCase(plan, request.maxTokens(),
+                request.n()));
+    }
+
+    /**
+     * Admission for a request whose plan the caller made (non-chat modalities): rate, quota and budget checks and
+     * the reservation of {@code worstCase}.
+     */
+    public Admission admitPlanned(String requestId, Principal principal, RoutePlan plan, Amounts worstCase)
+            throws RefusedException {
+        TierPolicy tier = config.tier(principal.tier());
+        if (plan.routeAlias() != null && catalog.get().route(plan.routeAlias()).isPresent()
+                && !tier.allowsRoute(plan.routeAlias())) {
+            String allowing = tierAllowingRoute(plan.routeAlias());
+            convert(principal, "upgrade_required", plan.routeAlias(), allowing, requestId);
+            throw upgradeRequired("The route '" + plan.routeAlias() + "' is not part of the " + principal.tier()
+                    + " tier.", allowing);
+        }
+        return admit(requestId, principal, null, plan, worstCase);
+    }
+
+    /** The refusal (and conversion event) for a model or route the caller's tier may not use. */
+    public RefusedException upgradeRequired(String requestId, Principal principal, String asked, RoutingException e) {
+        convert(principal, "upgrade_required", asked, e.allowingTier(), requestId);
+        return upgradeRequired(e.getMessage(), e.allowingTier());
+    }
+
+    private Admission admit(String requestId, Principal principal, ChatRequest request, RoutePlan plan,
+                            Amounts worstCase) throws RefusedException {
+        TierPolicy tier = config.tier(principal.tier());
         try {
             // Prompt tokens now; the completion is charged when known (see succeeded).
             rateLimiter.acquire(principal, plan.promptTokens());
@@ -104,7 +133,8 @@ public final class Metering {
                 reservation = accountant.reserve(principal, worstCase);
             } catch (LimitExceededException e) {
                 // Budget low: keep only the candidates whose own worst case still fits (cheapest that fits).
-                RoutePlan affordable = e.isBudget() ? affordable(plan, request, e.remaining()) : null;
+                RoutePlan affordable = e.isBudget() && request != null ? affordable(plan, request, e.remaining())
+                        : null;
                 if (affordable == null) {
                     throw e;
                 }

@@ -20,7 +20,7 @@ class ConfigLoaderTest {
     void theDefaultConfigCarriesThePlansFullCatalog() throws Exception {
         AideonConfig cfg = loader.loadDefault();
         var catalog = cfg.catalog();
-        assertThat(catalog.models()).hasSize(21);
+        assertThat(catalog.models()).hasSize(26);
         ModelSpec llama8b = catalog.model("meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo").orElseThrow();
         assertThat(llama8b.contextWindow()).isEqualTo(8192);
         assertThat(llama8b.tiers()).containsExactlyInAnyOrder("free", "premium");

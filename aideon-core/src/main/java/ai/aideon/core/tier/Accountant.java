@@ -8,9 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -302,19 +300,35 @@ public final class Accountant implements AutoCloseable {
 
     /** Limits with a positive need; several of the same meter and period collapse to the strictest. */
     static List<Limit> applicable(List<Limit> limits, Amounts worstCase) {
-        Map<String, Limit> strictest = new LinkedHashMap<>();
+        // A principal has a handful of limits: a linear scan beats hashing (this runs on every request).
+        List<Limit> out = new ArrayList<>(limits.size());
         for (Limit l : limits) {
-            if (worstCase.get(l.meter()) > 0) {
-                strictest.merge(l.meter() + "|" + l.period(), l, (a, b) -> a.max() <= b.max() ? a : b);
+            if (worstCase.get(l.meter()) <= 0) {
+                continue;
+            }
+            int same = -1;
+            for (int i = 0; i < out.size(); i++) {
+                if (out.get(i).sameSlot(l)) {
+                    same = i;
+                    break;
+                }
+            }
+            if (same < 0) {
+                out.add(l);
+            } else if (l.max() < out.get(same).max()) {
+                out.set(same, l);
             }
         }
-        return List.copyOf(strictest.values());
+        return out;
     }
 
     private Draw draw(String tenantId, Limit limit, long need, Instant now) throws LimitExceededException {
         AccountKey key = new AccountKey(tenantId, limit.meter(), limit.period(), limit.period().windowStart(now));
         while (true) {
-            Pool pool = pools.computeIfAbsent(key, Pool::new);
+            Pool pool = pools.get(key);
+            if (pool == null) {
+                pool = pools.computeIfAbsent(key, Pool::new);
+            }
             pool.lock.lock();
             try {
                 if (!pool.retired) {
@@ -412,6 +426,8 @@ public final class Accountant implements AutoCloseable {
     /** One account's leases on this instance. */
     final class Pool {
         final AccountKey key;
+        /** When this account's window ends (fixed per account: the key holds the window's start). */
+        final Instant windowEnd;
         final ReentrantLock lock = new ReentrantLock();
         final List<HeldLease> leases = new ArrayList<>(2);
         HeldLease current;
@@ -420,17 +436,19 @@ public final class Accountant implements AutoCloseable {
 
         Pool(AccountKey key) {
             this.key = key;
+            this.windowEnd = key.period().windowEnd(key.windowStart());
         }
 
         Draw draw(Limit limit, long need, Instant now) throws LimitExceededException {
-            Instant resetsAt = limit.period().windowEnd(now);
             if (need > limit.max()) {
-                throw new LimitExceededException(limit, need, Math.min(limit.max(), available(now)), resetsAt);
+                throw new LimitExceededException(limit, need, Math.min(limit.max(), available(now)),
+                        limit.period().windowEnd(now));
             }
             HeldLease h = pick(need, now);
             if (h != null) {
                 return take(h, need, now);
             }
+            Instant resetsAt = limit.period().windowEnd(now);
             if (now.isBefore(exhaustedUntil)) {
                 throw new LimitExceededException(limit, need, available(now), resetsAt);
             }
@@ -524,7 +542,7 @@ public final class Accountant implements AutoCloseable {
         }
 
         boolean windowEnded(Instant now) {
-            return !key.period().windowEnd(key.windowStart()).isAfter(now);
+            return !windowEnd.isAfter(now);
         }
 
         /** Marks a lease released (caller removed it from {@link #leases} and will release it in the store). */

@@ -26,6 +26,19 @@ public final class CostCalculator {
         return new Amounts(1, u.totalTokens(), 0, 0, costMicros(m, u));
     }
 
+    /**
+     * The worst case of a request billed by its input only (embeddings): 1 request, the counted input tokens (with
+     * the router's margin, in {@code plan.promptTokens()}), and the most expensive candidate's input price for them.
+     */
+    public static Amounts inputOnly(RoutePlan plan) {
+        long tokens = Math.max(0, plan.promptTokens());
+        long cost = 0;
+        for (Candidate c : plan.candidates()) {
+            cost = Math.max(cost, c.model().price().tokenCostMicros(tokens, 0));
+        }
+        return new Amounts(1, tokens, 0, 0, cost);
+    }
+
     /** {@link #worstCase(RoutePlan, Integer, int)} for one choice ({@code n = 1}). */
     public static Amounts worstCase(RoutePlan plan, Integer maxTokens) {
         return worstCase(plan, maxTokens, 1);

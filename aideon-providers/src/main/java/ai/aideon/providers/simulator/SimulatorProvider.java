@@ -6,6 +6,11 @@ import ai.aideon.core.api.ChatRequest;
 import ai.aideon.core.api.ChatResponse;
 import ai.aideon.core.provider.ChatCall;
 import ai.aideon.core.provider.ChatProvider;
+import ai.aideon.core.provider.EmbeddingProvider;
+import ai.aideon.core.provider.ModalityCall;
+import ai.aideon.core.api.EmbeddingRequest;
+import ai.aideon.core.api.EmbeddingResponse;
+import ai.aideon.core.api.Usage;
 import ai.aideon.core.provider.ChatStream;
 import ai.aideon.core.provider.ProviderException;
 import ai.aideon.core.provider.ProviderException.Kind;
@@ -21,7 +26,7 @@ import java.util.function.Function;
  * Answers depend only on (seed, model, messages, request seed); faults come from a seeded generator, so a run is
  * reproducible call by call. {@link #setDown(boolean)} simulates killing the engine. Thread-safe.
  */
-public final class SimulatorProvider implements ChatProvider {
+public final class SimulatorProvider implements ChatProvider, EmbeddingProvider {
     private static final String FINGERPRINT = "fp_aideon_sim";
 
     private final SimulatorSettings settings;
@@ -84,6 +89,39 @@ public final class SimulatorProvider implements ChatProvider {
         }
         return new SimulatorStream(this, completion, settings.firstTokenLatency().plus(behaviour.extraLatency()),
                 settings.perTokenLatency(), breakBefore, call.timeout());
+    }
+
+    /**
+     * Simulated embeddings: a deterministic unit vector per (seed, model, text), so equal texts get equal vectors
+     * and different texts nearly orthogonal ones. 384 dimensions unless the request asks for fewer. They carry no
+     * meaning; the demo's local route uses the real in-process model for that.
+     */
+    @Override
+    public EmbeddingResponse embed(ModalityCall<EmbeddingRequest> call) throws ProviderException {
+        checkUp(null, Function.identity());
+        String model = call.model().upstreamId();
+        SimulatorSettings.ModelBehaviour behaviour = settings.behaviour(model);
+        failIfOverloaded(model, behaviour, drawFaults());
+        await(settings.firstTokenLatency().plus(behaviour.extraLatency()), call.timeout(), Function.identity());
+        int dims = call.request().dimensions() != null ? call.request().dimensions() : 384;
+        List<float[]> vectors = new ArrayList<>(call.request().inputs().size());
+        long tokens = 0;
+        for (String text : call.request().inputs()) {
+            SplittableRandom r = new SplittableRandom(settings.seed() * 31 + (model + "\u0000" + text).hashCode());
+            float[] v = new float[dims];
+            double norm = 0;
+            for (int i = 0; i < dims; i++) {
+                v[i] = (float) r.nextGaussian();
+                norm += v[i] * v[i];
+            }
+            float scale = (float) (1 / Math.sqrt(norm));
+            for (int i = 0; i < dims; i++) {
+                v[i] *= scale;
+            }
+            vectors.add(v);
+            tokens += ai.aideon.core.route.TokenCounter.cl100k().count(text);
+        }
+        return new EmbeddingResponse(model, vectors, new Usage(tokens, 0));
     }
 
     private ChatResponse response(ChatRequest r, String model, SimulatedCompletion completion) {

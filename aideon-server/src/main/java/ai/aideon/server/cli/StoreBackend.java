@@ -21,7 +21,7 @@ final class StoreBackend implements AdminBackend {
         if (config.store() == null || "none".equals(config.store().location())) {
             throw new IllegalArgumentException("the config has no store (store: none)");
         }
-        this.store = Store.open(config.store().location(), Clock.systemUTC());
+        this.store = Store.open(config.store().location(), Clock.systemUTC(), config.store().durability());
         this.admin = new KeyAdmin(store.keys(), config);
     }
 

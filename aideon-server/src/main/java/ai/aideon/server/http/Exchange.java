@@ -21,14 +21,29 @@ final class Exchange {
     private Exchange() {
     }
 
-    /** The client's own x-request-id when it is sane (tracing across hops), else a fresh one. */
+    /**
+     * The client's own x-request-id when it is sane (tracing across hops), else a fresh one: {@code req_}, 12 hex
+     * digits of the epoch millisecond, 20 random hex digits (80 bits). Time first because the id is the ledger's
+     * primary key: ids that grow with time land in the same few index pages, so a group commit of many rows writes
+     * a few pages instead of one per row (about half the SQLite work per row in a batch).
+     */
     static String requestId(ServerRequest req) {
         Optional<String> given = req.headers().first(REQUEST_ID);
         if (given.isPresent() && CLIENT_ID.matcher(given.get()).matches()) {
             return given.get();
         }
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        return "req_" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+        return "req_" + hex(System.currentTimeMillis(), 12) + hex(r.nextLong(), 16) + hex(r.nextInt(), 4);
+    }
+
+    /** The low {@code digits} hex digits of {@code value}, zero-padded. */
+    private static String hex(long value, int digits) {
+        char[] out = new char[digits];
+        for (int i = digits - 1; i >= 0; i--) {
+            out[i] = Character.forDigit((int) (value & 0xF), 16);
+            value >>>= 4;
+        }
+        return new String(out);
     }
 
     static Optional<String> header(ServerRequest req, String name) {

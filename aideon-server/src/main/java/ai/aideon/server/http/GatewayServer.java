@@ -22,6 +22,7 @@ import java.util.Set;
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     private static final Set<String> KNOWN_PATHS = Set.of("/v1/chat/completions", "/v1/completions", "/v1/models",
+            "/v1/embeddings",
             "/aideon/v1/explain", "/aideon/v1/health", "/health", "/aideon/v1/estimate", "/aideon/v1/usage",
             "/aideon/v1/admin/keys", "/aideon/v1/admin/tenants", "/aideon/v1/admin/reconciliation",
             "/aideon/v1/admin/conversions", "/aideon/v1/admin/reload");
@@ -51,9 +52,11 @@ public final class GatewayServer implements AutoCloseable {
         ExplainHandler explain = new ExplainHandler(engine);
         OpsHandler ops = new OpsHandler(engine);
         AdminHandler admin = new AdminHandler(engine);
+        EmbeddingsHandler embeddings = new EmbeddingsHandler(engine);
         HttpRouting.Builder routing = HttpRouting.builder()
                 .post("/v1/chat/completions", guarded(chat::chat))
                 .post("/v1/completions", guarded(chat::completion))
+                .post("/v1/embeddings", guarded(embeddings::embed))
                 .get("/v1/models", guarded(catalog::list))
                 .get("/v1/models/*", guarded(catalog::one))
                 .get("/aideon/v1/explain", guarded(explain::explain))

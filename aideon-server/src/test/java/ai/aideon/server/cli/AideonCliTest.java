@@ -39,7 +39,7 @@ class AideonCliTest {
         Files.writeString(good, run("config", "default").out());
         Run ok = run("config", "check", good.toString());
         assertThat(ok.exit()).isZero();
-        assertThat(ok.out()).contains("OK").contains("21 models");
+        assertThat(ok.out()).contains("OK").contains("26 models");
 
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "server:\n  port: eighty\n");

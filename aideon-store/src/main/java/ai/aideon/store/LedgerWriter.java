@@ -1,0 +1,253 @@
+package ai.aideon.store;
+
+import ai.aideon.core.tier.LeaseSpend;
+import ai.aideon.core.tier.UsageRow;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Writes one batch of ledger rows, with their spends on leases, in one transaction: plain JDBC, because this runs
+ * once per group commit on the request path and a mapping layer would cost more than SQLite's own work.
+ *
+ * <p>SQLite: one connection of the ledger's own, opened on first use and kept with its prepared statements (a
+ * 21-column INSERT is worth not re-parsing per commit). It stays in auto-commit mode and runs {@code BEGIN IMMEDIATE}
+ * / {@code COMMIT} itself, under the in-process write lock shared with the store's other writers. After any failure
+ * it is closed and the next batch starts on a fresh one, so a broken statement or connection never outlives its
+ * batch. PostgreSQL: a pooled connection per batch, committing with {@code synchronous_commit = on}.
+ *
+ * <p>Not thread-safe: the group commit calls it from one thread at a time.
+ */
+final class LedgerWriter implements AutoCloseable {
+
+    private static final String INSERT = """
+            INSERT INTO usage_ledger (request_id, tenant_id, key_id, tier, route, provider, model, source, attempts,
+                prompt_tokens, completion_tokens, requests, tokens, images, audio_seconds, cost_micros, latency_ms,
+                status, error_kind, created_at, usage_day)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (request_id) DO NOTHING""";
+    private static final String ADD_USED = "UPDATE leases SET used = used + ? WHERE id = ?";
+    private static final long DAY_MILLIS = 86_400_000L;
+
+    private final Database db;
+    private boolean closed;
+
+    // SQLite only: the kept connection and its statements (null until first use and after a failure).
+    private Connection sqlite;
+    private PreparedStatement begin;
+    private PreparedStatement commit;
+    private PreparedStatement insert;
+    private PreparedStatement addUsed;
+
+    // The UTC day of the last row written: rows of one day share the string (formatting is per-row work otherwise).
+    private long lastEpochDay = Long.MIN_VALUE;
+    private String lastUsageDay;
+
+    LedgerWriter(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * Commits {@code rows} and their spends in one transaction. Returns, per row, whether it was inserted: false
+     * for a request id already in the ledger (that row keeps its first version, and its spends are not applied
+     * again). Throws when nothing was committed.
+     */
+    boolean[] commit(List<UsageRow> rows) throws SQLException {
+        if (closed) {
+            throw new SQLException("the ledger is closed");
+        }
+        return db.dialect() == Dialect.SQLITE ? commitSqlite(rows) : commitPostgres(rows);
+    }
+
+    private boolean[] commitSqlite(List<UsageRow> rows) throws SQLException {
+        ReentrantLock lock = db.sqliteWriteLock();
+        lock.lock();
+        try {
+            if (sqlite == null) {
+                openSqlite();
+            }
+            boolean committed = false;
+            try {
+                begin.execute();
+                boolean[] inserted = write(insert, addUsed, rows);
+                commit.execute();
+                committed = true;
+                return inserted;
+            } finally {
+                if (!committed) {
+                    discardSqlite(true);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void openSqlite() throws SQLException {
+        Connection c = db.openLedgerConnection();
+        try {
+            begin = c.prepareStatement("BEGIN IMMEDIATE");
+            commit = c.prepareStatement("COMMIT");
+            insert = c.prepareStatement(INSERT);
+            addUsed = c.prepareStatement(ADD_USED);
+            sqlite = c;
+        } catch (SQLException | RuntimeException e) {
+            sqlite = c;
+            discardSqlite(false);
+            throw e;
+        }
+    }
+
+    /** Closes the kept connection, after rolling back what the failed batch left open, and forgets it. */
+    private void discardSqlite(boolean rollback) {
+        Connection c = sqlite;
+        sqlite = null;
+        begin = commit = insert = addUsed = null;
+        if (c == null) {
+            return;
+        }
+        if (rollback) {
+            try (Statement s = c.createStatement()) {
+                s.execute("ROLLBACK");
+            } catch (SQLException | RuntimeException ignored) {
+                // no transaction was open, or the connection is broken: closing it below is what is left
+            }
+        }
+        try {
+            c.close(); // closes its statements; SQLite also rolls back a transaction left open
+        } catch (SQLException | RuntimeException ignored) {
+            // nothing more to do with a broken connection
+        }
+    }
+
+    private boolean[] commitPostgres(List<UsageRow> rows) throws SQLException {
+        try (Connection c = db.openLedgerConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (Statement s = c.createStatement()) {
+                    // The ledger's durability must not depend on the server's default: force a flushed commit.
+                    s.execute("SET LOCAL synchronous_commit = on");
+                }
+                boolean[] inserted;
+                try (PreparedStatement ins = c.prepareStatement(INSERT);
+                     PreparedStatement used = c.prepareStatement(ADD_USED)) {
+                    inserted = write(ins, used, rows);
+                }
+                c.commit();
+                return inserted;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException | RuntimeException ignored) {
+                    // the pool discards a broken connection; the batch fails with the first error
+                }
+                throw e;
+            }
+        }
+    }
+
+    private boolean[] write(PreparedStatement ins, PreparedStatement used, List<UsageRow> rows) throws SQLException {
+        for (UsageRow r : rows) {
+            bind(ins, r);
+            ins.addBatch();
+        }
+        int[] counts = ins.executeBatch();
+        boolean[] inserted = new boolean[rows.size()];
+        // A duplicate request id keeps its first row; its spends were applied with that row, not again.
+        // (A driver answering SUCCESS_NO_INFO (-2) counts as inserted: over-counting used only lends less.)
+        Map<String, Long> spentPerLease = null; // sorted: every writer locks leases in the same order
+        for (int i = 0; i < rows.size(); i++) {
+            inserted[i] = counts[i] != 0;
+            if (!inserted[i]) {
+                continue;
+            }
+            for (LeaseSpend spend : rows.get(i).spends()) {
+                if (spend.amount() > 0) {
+                    if (spentPerLease == null) {
+                        spentPerLease = new TreeMap<>();
+                    }
+                    spentPerLease.merge(spend.leaseId(), spend.amount(), Long::sum);
+                }
+            }
+        }
+        if (spentPerLease != null) {
+            if (spentPerLease.size() == 1) {
+                Map.Entry<String, Long> only = spentPerLease.entrySet().iterator().next();
+                used.setLong(1, only.getValue());
+                used.setString(2, only.getKey());
+                used.executeUpdate();
+            } else {
+                for (Map.Entry<String, Long> e : spentPerLease.entrySet()) {
+                    used.setLong(1, e.getValue());
+                    used.setString(2, e.getKey());
+                    used.addBatch();
+                }
+                used.executeBatch();
+            }
+        }
+        return inserted;
+    }
+
+    private void bind(PreparedStatement s, UsageRow r) throws SQLException {
+        long createdAt = Epoch.millis(r.createdAt());
+        s.setString(1, r.requestId());
+        s.setString(2, r.tenantId());
+        text(s, 3, r.keyId());
+        text(s, 4, r.tier());
+        text(s, 5, r.route());
+        text(s, 6, r.provider());
+        text(s, 7, r.model());
+        text(s, 8, r.source());
+        s.setInt(9, r.attempts());
+        s.setLong(10, r.promptTokens());
+        s.setLong(11, r.completionTokens());
+        s.setLong(12, r.usage().requests());
+        s.setLong(13, r.usage().tokens());
+        s.setLong(14, r.usage().images());
+        s.setLong(15, r.usage().audioSeconds());
+        s.setLong(16, r.usage().costMicros());
+        s.setLong(17, r.latencyMillis());
+        s.setInt(18, r.status());
+        text(s, 19, r.errorKind());
+        s.setLong(20, createdAt);
+        s.setString(21, usageDay(createdAt));
+    }
+
+    private static void text(PreparedStatement s, int index, String value) throws SQLException {
+        if (value == null) {
+            s.setNull(index, Types.VARCHAR);
+        } else {
+            s.setString(index, value);
+        }
+    }
+
+    /** {@link Epoch#utcDay} of {@code epochMillis}, formatted once per day. */
+    private String usageDay(long epochMillis) {
+        long day = Math.floorDiv(epochMillis, DAY_MILLIS);
+        if (day != lastEpochDay) {
+            lastUsageDay = Epoch.utcDay(Epoch.instant(epochMillis));
+            lastEpochDay = day;
+        }
+        return lastUsageDay;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (db.dialect() == Dialect.SQLITE) {
+            ReentrantLock lock = db.sqliteWriteLock();
+            lock.lock();
+            try {
+                discardSqlite(false);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}
