@@ -151,14 +151,15 @@ public final class ConfigLoader {
 
     private static ServerConfig server(YamlTree y, Node node) {
         Map<String, Node> m = y.map(node, "server");
-        y.onlyKeys(node, m, "server", Set.of("host", "port", "max_body_mb"));
+        y.onlyKeys(node, m, "server", Set.of("host", "port", "max_body_mb", "image_fetch_allow_loopback"));
         String host = y.str(m, "host");
         int port = y.integer(m, "port", 8080);
         if (port < 0 || port > 65535) {
             y.problem(m.get("port"), "port must be 0..65535", "e.g. port: 8080 (0 picks a free port)");
         }
         long maxBody = y.integer(m, "max_body_mb", 32) * 1024L * 1024L;
-        return new ServerConfig(host == null ? "127.0.0.1" : host, port, maxBody);
+        return new ServerConfig(host == null ? "127.0.0.1" : host, port, maxBody,
+                y.bool(m, "image_fetch_allow_loopback", false));
     }
 
     private static RouterSettings router(YamlTree y, Node node) {

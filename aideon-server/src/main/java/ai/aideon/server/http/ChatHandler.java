@@ -5,6 +5,9 @@ import ai.aideon.client.metering.Admission;
 import ai.aideon.client.metering.Metering;
 import ai.aideon.client.metering.RefusedException;
 import ai.aideon.core.route.Attempt;
+import ai.aideon.providers.fetch.AddressPolicy;
+import ai.aideon.providers.fetch.ImageInliner;
+import ai.aideon.providers.fetch.SafeFetcher;
 import ai.aideon.core.tier.Amounts;
 import ai.aideon.core.tier.Principal;
 import ai.aideon.core.tier.UsageLedger;
@@ -59,10 +62,16 @@ final class ChatHandler {
 
     private final AideonEngine engine;
     private final Clock clock;
+    private final ImageInliner images;
 
     ChatHandler(AideonEngine engine, Clock clock) {
         this.engine = engine;
         this.clock = clock;
+        SafeFetcher.Settings fetch = SafeFetcher.Settings.defaults();
+        if (engine.config().server().imageFetchAllowLoopback()) {
+            fetch = fetch.withAddressPolicy(AddressPolicy.allowLoopbackForTests());
+        }
+        this.images = new ImageInliner(new SafeFetcher(fetch));
     }
 
     void chat(ServerRequest req, ServerResponse res, String requestId) {
@@ -79,6 +88,9 @@ final class ChatHandler {
         ChatRequest request = legacy ? ChatRequestParser.completion(body) : ChatRequestParser.chat(body);
         RouteContext context = context(req, principal, request);
         Admission admission = admit(requestId, principal, request, context);
+        if (request.hasImages()) {
+            request = inlineImages(request, admission);
+        }
         String id = (legacy ? "cmpl-" : "chatcmpl-") + requestId;
         ChatResponseWriter writer = new ChatResponseWriter(id, clock.millis() / 1000, legacy);
         try {
@@ -91,6 +103,23 @@ final class ChatHandler {
             if (engine.metering() != null) {
                 engine.metering().abandon(admission);
             }
+        }
+    }
+
+    /**
+     * Vision: every image becomes a checked inline {@code data:} URI before any provider sees the request (local
+     * engines take inline images only; remote URLs are fetched here, through the SSRF-safe fetcher, after the
+     * caller was admitted so refused callers cannot make us fetch).
+     */
+    private ChatRequest inlineImages(ChatRequest request, Admission admission) {
+        try {
+            return images.inline(request);
+        } catch (ImageInliner.InlineFailure e) {
+            if (engine.metering() != null) {
+                engine.metering().abandon(admission);
+            }
+            throw new ApiException(400, "invalid_request_error", e.refused() ? "image_url_refused"
+                    : "image_url_unavailable", e.param(), e.getMessage());
         }
     }
 
