@@ -268,27 +268,56 @@ public final class AideonEngine implements AutoCloseable {
     /** Plans, checks and reserves an embeddings request like a chat request (tier, rate, quota, budget). */
     public Admission admitEmbedding(String requestId, Principal principal, EmbeddingRequest request,
                                     RouteContext context) throws RoutingException, RefusedException {
-        RoutePlan planned;
-        try {
-            planned = router.planModality(request.model(), Modality.EMBED, null, context);
-        } catch (RoutingException e) {
-            if (metering != null && e.reason() == RoutingException.Reason.TIER_NOT_ALLOWED) {
-                throw metering.upgradeRequired(requestId, principal, request.model(), e);
-            }
-            throw e;
-        }
         int tokens = 0;
         for (String text : request.inputs()) {
             tokens += TokenCounter.cl100k().count(text);
         }
-        RoutePlan plan = new RoutePlan(planned.requested(), planned.routeAlias(), planned.role(),
-                TokenCounter.withMargin(tokens, config.router().tokenMarginFraction(), config.router().tokenMarginFixed()),
+        int counted = TokenCounter.withMargin(tokens, config.router().tokenMarginFraction(),
+                config.router().tokenMarginFixed());
+        return admitModality(requestId, principal, request.model(), Modality.EMBED, context, counted,
+                ai.aideon.core.tier.CostCalculator::inputOnly);
+    }
+
+    /**
+     * Plans a non-chat request and, with metering on, checks tier, rate, quota and budget and reserves
+     * {@code worstCase(plan)} — all before any upstream call.
+     *
+     * @param inputTokens what the request counts against token limits (0 for audio)
+     */
+    public Admission admitModality(String requestId, Principal principal, String model, Modality modality,
+                                   RouteContext context, int inputTokens,
+                                   java.util.function.Function<RoutePlan, ai.aideon.core.tier.Amounts> worstCase)
+            throws RoutingException, RefusedException {
+        RoutePlan planned;
+        try {
+            planned = router.planModality(model, modality, null, context);
+        } catch (RoutingException e) {
+            if (metering != null && e.reason() == RoutingException.Reason.TIER_NOT_ALLOWED) {
+                throw metering.upgradeRequired(requestId, principal, model, e);
+            }
+            throw e;
+        }
+        RoutePlan plan = new RoutePlan(planned.requested(), planned.routeAlias(), planned.role(), inputTokens,
                 planned.candidates(), planned.skipped());
         if (metering == null) {
             return new Admission(requestId, principal, null, plan, null, ai.aideon.core.tier.Amounts.ZERO,
                     System.nanoTime());
         }
-        return metering.admitPlanned(requestId, principal, plan, ai.aideon.core.tier.CostCalculator.inputOnly(plan));
+        return metering.admitPlanned(requestId, principal, plan, worstCase.apply(plan));
+    }
+
+    /** Speaks through the plan's candidates (retries, breakers, fallbacks as for chat). */
+    public ChatExecutor.CallOutcome<ai.aideon.core.api.SpeechAudio> speak(ai.aideon.core.api.SpeechRequest request,
+                                                                      RoutePlan plan) throws AllAttemptsFailedException {
+        return executor.call(plan, speechProviders::get,
+                (provider, model, timeout) -> provider.speak(new ModalityCall<>(request, model, timeout)));
+    }
+
+    /** Transcribes through the plan's candidates (retries, breakers, fallbacks as for chat). */
+    public ChatExecutor.CallOutcome<ai.aideon.core.api.Transcription> transcribe(
+            ai.aideon.core.api.TranscriptionRequest request, RoutePlan plan) throws AllAttemptsFailedException {
+        return executor.call(plan, transcriptionProviders::get,
+                (provider, model, timeout) -> provider.transcribe(new ModalityCall<>(request, model, timeout)));
     }
 
     /** Embeds through the plan's candidates with the chat path's retries, breakers and fallbacks. */

@@ -171,7 +171,12 @@ public final class Metering {
      */
     public long succeeded(Admission a, ModelSpec served, Usage usage, List<Attempt> attempts, int status,
                           String errorKind) throws LedgerUnavailableException {
-        Amounts actual = CostCalculator.actual(served, usage);
+        return succeeded(a, served, usage, CostCalculator.actual(served, usage), attempts, status, errorKind);
+    }
+
+    /** As above for requests billed in other units (characters, audio seconds, images): {@code actual} says what. */
+    public long succeeded(Admission a, ModelSpec served, Usage usage, Amounts actual, List<Attempt> attempts,
+                          int status, String errorKind) throws LedgerUnavailableException {
         rateLimiter.chargeTokens(a.principal(), usage.completionTokens());
         UsageRow row = row(a, served, usage, actual, attempts, status, errorKind);
         try {

@@ -22,7 +22,7 @@ import java.util.Set;
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     private static final Set<String> KNOWN_PATHS = Set.of("/v1/chat/completions", "/v1/completions", "/v1/models",
-            "/v1/embeddings",
+            "/v1/embeddings", "/v1/audio/speech", "/v1/audio/transcriptions", "/v1/audio/translations",
             "/aideon/v1/explain", "/aideon/v1/health", "/health", "/aideon/v1/estimate", "/aideon/v1/usage",
             "/aideon/v1/admin/keys", "/aideon/v1/admin/tenants", "/aideon/v1/admin/reconciliation",
             "/aideon/v1/admin/conversions", "/aideon/v1/admin/reload");
@@ -53,10 +53,14 @@ public final class GatewayServer implements AutoCloseable {
         OpsHandler ops = new OpsHandler(engine);
         AdminHandler admin = new AdminHandler(engine);
         EmbeddingsHandler embeddings = new EmbeddingsHandler(engine);
+        AudioHandler audio = new AudioHandler(engine);
         HttpRouting.Builder routing = HttpRouting.builder()
                 .post("/v1/chat/completions", guarded(chat::chat))
                 .post("/v1/completions", guarded(chat::completion))
                 .post("/v1/embeddings", guarded(embeddings::embed))
+                .post("/v1/audio/speech", guarded(audio::speech))
+                .post("/v1/audio/transcriptions", guarded(audio::transcriptions))
+                .post("/v1/audio/translations", guarded(audio::translations))
                 .get("/v1/models", guarded(catalog::list))
                 .get("/v1/models/*", guarded(catalog::one))
                 .get("/aideon/v1/explain", guarded(explain::explain))
