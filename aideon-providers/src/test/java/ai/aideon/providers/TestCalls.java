@@ -8,6 +8,8 @@ import ai.aideon.core.api.EmbeddingRequest;
 import ai.aideon.core.api.Modality;
 import ai.aideon.core.api.ResponseFormat;
 import ai.aideon.core.api.Source;
+import ai.aideon.core.api.SpeechRequest;
+import ai.aideon.core.api.TranscriptionRequest;
 import ai.aideon.core.api.ToolCallDelta;
 import ai.aideon.core.api.ToolChoice;
 import ai.aideon.core.api.ToolSpec;
@@ -63,6 +65,27 @@ public final class TestCalls {
                 Set.of(), 0, null, Set.of("free"), "test embedding model");
         return new ModalityCall<>(new EmbeddingRequest("aideon/embed", List.of(inputs), dimensions, null), model,
                 timeout);
+    }
+
+    /** A speech call for {@code upstreamId} with voice alloy and the default timeout. */
+    public static ModalityCall<SpeechRequest> speechCall(String upstreamId, String text, String voice, String format,
+                                                         double speed) {
+        ModelSpec model = new ModelSpec("catalog/" + upstreamId, "test", upstreamId, Modality.TTS, Source.CLOUD,
+                Set.of(), 0, null, Set.of("free"), "test speech model");
+        return new ModalityCall<>(new SpeechRequest("aideon/speech", text, voice, format, speed), model, TIMEOUT);
+    }
+
+    /** A transcription call for {@code upstreamId} with the default timeout, no prompt and no temperature. */
+    public static ModalityCall<TranscriptionRequest> transcriptionCall(String upstreamId, byte[] audio,
+                                                                       String language, boolean translate) {
+        return transcriptionCall(upstreamId, new TranscriptionRequest("aideon/transcribe", audio, "clip.wav",
+                language, null, null, translate));
+    }
+
+    public static ModalityCall<TranscriptionRequest> transcriptionCall(String upstreamId, TranscriptionRequest r) {
+        ModelSpec model = new ModelSpec("catalog/" + upstreamId, "test", upstreamId, Modality.STT, Source.CLOUD,
+                Set.of(), 0, null, Set.of("free"), "test transcription model");
+        return new ModalityCall<>(r, model, TIMEOUT);
     }
 
     public static Req user(String text) {

@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The OpenAI-style HTTP surface: {@code /v1/chat/completions}, {@code /v1/completions}, {@code /v1/embeddings},
- * {@code /v1/models[/{id}]}, for the OpenAI, Together and Ollama-/v1 dialects. Validates the request the way the
+ * {@code /v1/audio/speech|transcriptions|translations} (not on Ollama's /v1), {@code /v1/models[/{id}]}, for the
+ * OpenAI, Together and Ollama-/v1 dialects. Validates the request the way the
  * provider does (auth, JSON, model, context) and hands generation to {@link ReplyPlanner}.
  */
 final class OpenAiRoutes {
@@ -39,6 +40,15 @@ final class OpenAiRoutes {
                     }
                     case "/v1/embeddings" -> {
                         return Embeddings.openAi(Json.parseObject(req.body()), d, upstream.catalog());
+                    }
+                    case "/v1/audio/speech" -> {
+                        if (d != Dialect.OLLAMA_OPENAI) return AudioRoutes.speech(req, d);
+                    }
+                    case "/v1/audio/transcriptions" -> {
+                        if (d != Dialect.OLLAMA_OPENAI) return AudioRoutes.transcription(req, d, false);
+                    }
+                    case "/v1/audio/translations" -> {
+                        if (d != Dialect.OLLAMA_OPENAI) return AudioRoutes.transcription(req, d, true);
                     }
                     default -> { }
                 }

@@ -34,13 +34,16 @@ public final class HttpTransport {
     private static final Header ACCEPT_JSON = HeaderValues.create(HeaderNames.ACCEPT, "application/json");
     private static final Header ACCEPT_STREAM =
             HeaderValues.create(HeaderNames.ACCEPT, "text/event-stream, application/x-ndjson");
+    private static final Header ACCEPT_AUDIO =
+            HeaderValues.create(HeaderNames.ACCEPT, "audio/*, application/octet-stream, application/json");
+    private static final Header CONTENT_JSON = HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json");
     /**
      * Stands in for "no call timeout". Not zero: Helidon also uses a connection's last read timeout as its idle limit
      * in the pool, and zero would drop pooled connections after 0.1 s.
      */
     private static final Duration NO_TIMEOUT = Duration.ofDays(1);
     /**
-     * Hands each call's connection from the client service below to {@link #postJson}, which runs on the same thread:
+     * Hands each call's connection from the client service below to {@link #post}, which runs on the same thread:
      * Helidon's response does not expose it, and closing it is the only safe way to abort a body (see
      * {@link EntityStream}).
      */
@@ -67,7 +70,6 @@ public final class HttpTransport {
                     CALL_CONNECTION.set(response.connection());
                     return response;
                 })
-                .addHeader(HeaderNames.CONTENT_TYPE, "application/json")
                 .addHeader(HeaderNames.USER_AGENT, "aideon-router");
         if (settings.apiKey().present()) {
             builder.addHeader(HeaderNames.AUTHORIZATION, "Bearer " + settings.apiKey().reveal());
@@ -89,15 +91,35 @@ public final class HttpTransport {
      * @param timeout the call's timeout, or null for none
      */
     public ResponseBody postJson(URI uri, byte[] json, Duration timeout, boolean stream) throws ProviderException {
+        return post(uri, CONTENT_JSON, stream ? ACCEPT_STREAM : ACCEPT_JSON, json, timeout, stream);
+    }
+
+    /**
+     * POSTs a JSON body that is answered with audio bytes. The body is watched like a stream (an idle timeout, not a
+     * deadline): audio is relayed to the client while the upstream is still producing it.
+     */
+    public ResponseBody postJsonForAudio(URI uri, byte[] json, Duration timeout) throws ProviderException {
+        return post(uri, CONTENT_JSON, ACCEPT_AUDIO, json, timeout, true);
+    }
+
+    /** POSTs a multipart/form-data body (an upload) that is answered with JSON; otherwise as {@link #postJson}. */
+    public ResponseBody postMultipart(URI uri, MultipartForm form, Duration timeout) throws ProviderException {
+        return post(uri, HeaderValues.create(HeaderNames.CONTENT_TYPE, form.contentType()), ACCEPT_JSON,
+                form.bytes(), timeout, false);
+    }
+
+    private ResponseBody post(URI uri, Header contentType, Header accept, byte[] entity, Duration timeout,
+                              boolean stream) throws ProviderException {
         long startNanos = System.nanoTime();
         Http1ClientResponse response;
         ReleasableResource connection;
         try {
             response = client.post()
                     .uri(uri)
-                    .header(stream ? ACCEPT_STREAM : ACCEPT_JSON)
+                    .header(contentType)
+                    .header(accept)
                     .readTimeout(timeout != null ? timeout : NO_TIMEOUT)
-                    .submit(json);
+                    .submit(entity);
             connection = CALL_CONNECTION.get();
         } catch (RuntimeException e) {
             if (Thread.currentThread().isInterrupted()) {

@@ -50,7 +50,7 @@ public final class LocalEngines {
      * {@code sox -h}: mp3 appears only with libsox-fmt-mp3, opus not at all on Debian bookworm. Empty when sox does
      * not run.
      */
-    static Set<String> soxFileTypes(String soxBinary) {
+    public static Set<String> soxFileTypes(String soxBinary) {
         return SOX_FILE_TYPES.computeIfAbsent(soxBinary, LocalEngines::askSoxForFileTypes);
     }
 
@@ -64,7 +64,7 @@ public final class LocalEngines {
      * PATH the way the process launcher will. Lets a provider say which package to install before starting
      * anything, instead of decoding the launcher's error text.
      */
-    static boolean installed(String binary) {
+    public static boolean installed(String binary) {
         if (binary.indexOf('/') >= 0) {
             return Files.isExecutable(Path.of(binary));
         }

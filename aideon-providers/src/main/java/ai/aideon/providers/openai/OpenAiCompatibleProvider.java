@@ -4,22 +4,27 @@ import ai.aideon.core.api.ChatRequest;
 import ai.aideon.core.api.ChatResponse;
 import ai.aideon.core.api.EmbeddingRequest;
 import ai.aideon.core.api.EmbeddingResponse;
+import ai.aideon.core.api.Transcription;
+import ai.aideon.core.api.TranscriptionRequest;
 import ai.aideon.core.provider.ChatCall;
 import ai.aideon.core.provider.ChatProvider;
 import ai.aideon.core.provider.ChatStream;
 import ai.aideon.core.provider.EmbeddingProvider;
 import ai.aideon.core.provider.ModalityCall;
 import ai.aideon.core.provider.ProviderException;
+import ai.aideon.core.provider.TranscriptionProvider;
 import ai.aideon.providers.ProviderSettings;
 import ai.aideon.providers.http.ErrorMapper;
 import ai.aideon.providers.http.HttpTransport;
 import ai.aideon.providers.http.Json;
+import ai.aideon.providers.http.MultipartForm;
 import ai.aideon.providers.http.ResponseBody;
 import ai.aideon.providers.http.UpstreamError;
 import ai.aideon.providers.openai.wire.ChatCompletionReader;
 import ai.aideon.providers.openai.wire.ChatCompletionWriter;
 import ai.aideon.providers.openai.wire.EmbeddingRequestWriter;
 import ai.aideon.providers.openai.wire.EmbeddingResponseReader;
+import ai.aideon.providers.openai.wire.TranscriptionReader;
 import ai.aideon.providers.support.UsageEstimator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,10 +44,14 @@ import java.time.Clock;
  * whatever order {@code data} lists them in. Usage is the upstream's {@code usage.prompt_tokens}, counted with cl100k
  * when it sends none (Together never does). Failures map exactly as for chat.
  *
+ * <p>Transcription: {@code POST {base}/audio/transcriptions} (or {@code /audio/translations} to get English),
+ * multipart, always asking for {@code verbose_json} so the answer carries the duration (the billing unit) and timed
+ * segments; both OpenAI and Together accept it.
+ *
  * <p>Options: {@code max_tokens_field} ({@code max_tokens} | {@code max_completion_tokens});
  * {@code header.<Name>} adds a request header (e.g. {@code header.OpenAI-Organization}).
  */
-public final class OpenAiCompatibleProvider implements ChatProvider, EmbeddingProvider {
+public final class OpenAiCompatibleProvider implements ChatProvider, EmbeddingProvider, TranscriptionProvider {
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiCompatibleProvider.class);
 
     private final String name;
@@ -52,6 +61,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider, EmbeddingPr
     private final URI chatUri;
     private final URI completionsUri;
     private final URI embeddingsUri;
+    private final String base;
 
     public OpenAiCompatibleProvider(ProviderSettings settings) {
         this(settings, OpenAiDialect.OPENAI_COMPATIBLE, Clock.systemUTC());
@@ -62,7 +72,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider, EmbeddingPr
         this.dialect = dialect.withMaxTokensField(settings.option("max_tokens_field", dialect.maxTokensField()));
         this.http = new HttpTransport(settings, clock);
         this.errors = http.errors();
-        String base = stripTrailingSlash(settings.baseUrl().toString());
+        this.base = stripTrailingSlash(settings.baseUrl().toString());
         this.chatUri = URI.create(base + "/chat/completions");
         this.completionsUri = URI.create(base + "/completions");
         this.embeddingsUri = URI.create(base + "/embeddings");
@@ -138,6 +148,57 @@ public final class OpenAiCompatibleProvider implements ChatProvider, EmbeddingPr
         LOG.debug("{} answered request-id {}", name, body.requestId());
         return new EmbeddingResponse(parsed.model() != null ? parsed.model() : model, parsed.vectors(),
                 parsed.usage() != null ? parsed.usage() : UsageEstimator.estimateEmbedding(name, r.inputs()));
+    }
+
+    @Override
+    public Transcription transcribe(ModalityCall<TranscriptionRequest> call) throws ProviderException {
+        TranscriptionRequest r = call.request();
+        if (r.audio() == null || r.audio().length == 0) {
+            throw errors.badRequest("file is empty: there is no audio to transcribe", "file");
+        }
+        String filename = r.filename() == null || r.filename().isBlank() ? "audio" : r.filename();
+        MultipartForm form = new MultipartForm()
+                .file("file", filename, "application/octet-stream", r.audio())
+                .field("model", call.model() != null ? call.model().upstreamId() : r.model())
+                .field("response_format", "verbose_json")
+                // A translation is always into English; the source language is the upstream's to detect.
+                .field("language", r.translate() ? null : blankToNull(r.language()))
+                .field("prompt", blankToNull(r.prompt()))
+                .field("temperature", r.temperature());
+        ResponseBody body = http.postMultipart(endpoint(r.translate() ? "/audio/translations"
+                : "/audio/transcriptions"), form, call.timeout());
+        byte[] bytes = body.readAll();
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw errors.malformed("transcription is not JSON", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw errors.malformed("transcription is not a JSON object", null);
+        }
+        if (UpstreamError.isErrorDocument(root)) {
+            throw errors.fromInBand(root);
+        }
+        try {
+            return TranscriptionReader.read(root, r.translate() ? "en" : blankToNull(r.language()));
+        } catch (IOException e) {
+            throw errors.malformed(e.getMessage(), e);
+        }
+    }
+
+    /** The transport, for adapters of look-alike upstreams that add endpoints of their own (Together's speech). */
+    public HttpTransport transport() {
+        return http;
+    }
+
+    /** {@code path} (starting with /) under this provider's base URL. */
+    public URI endpoint(String path) {
+        return URI.create(base + path);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     /** An error object sent with a 2xx status. */

@@ -10,11 +10,19 @@ import ai.aideon.core.provider.EmbeddingProvider;
 import ai.aideon.core.provider.ModalityCall;
 import ai.aideon.core.api.EmbeddingRequest;
 import ai.aideon.core.api.EmbeddingResponse;
+import ai.aideon.core.api.SpeechAudio;
+import ai.aideon.core.api.SpeechRequest;
+import ai.aideon.core.api.Transcription;
+import ai.aideon.core.api.TranscriptionRequest;
+import ai.aideon.core.provider.SpeechProvider;
+import ai.aideon.core.provider.TranscriptionProvider;
+import ai.aideon.providers.local.LocalEngines;
 import ai.aideon.core.api.Usage;
 import ai.aideon.core.provider.ChatStream;
 import ai.aideon.core.provider.ProviderException;
 import ai.aideon.core.provider.ProviderException.Kind;
 
+import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,20 +33,33 @@ import java.util.function.Function;
  * A deterministic, in-process stand-in for an upstream (the local engine, or Together in demo mode). No network.
  * Answers depend only on (seed, model, messages, request seed); faults come from a seeded generator, so a run is
  * reproducible call by call. {@link #setDown(boolean)} simulates killing the engine. Thread-safe.
+ *
+ * <p>Speech and transcription stand in for Together's cartesia/sonic and Whisper in demo mode: speech is a quiet
+ * tone sequence as long as the text would take to say, transcription a made-up sentence naming the clip's length.
+ * Both fail, go down and wait exactly like chat.
  */
-public final class SimulatorProvider implements ChatProvider, EmbeddingProvider {
+public final class SimulatorProvider implements ChatProvider, EmbeddingProvider, SpeechProvider,
+        TranscriptionProvider {
     private static final String FINGERPRINT = "fp_aideon_sim";
 
     private final SimulatorSettings settings;
     private final Pause pause;
     /** Draws for fault injection; guarded by its own lock so concurrent calls consume a single sequence. */
     private final SplittableRandom faults;
+    /** Encodes mp3 and flac when the machine has it; wav and pcm never need it. */
+    private final String soxBinary;
     private volatile boolean down;
 
     public SimulatorProvider(SimulatorSettings settings, Pause pause) {
+        this(settings, pause, LocalEngines.SOX);
+    }
+
+    /** @param soxBinary the sox to encode mp3/flac with: a name on the PATH or a path */
+    SimulatorProvider(SimulatorSettings settings, Pause pause, String soxBinary) {
         this.settings = settings;
         this.pause = pause;
         this.faults = new SplittableRandom(settings.seed());
+        this.soxBinary = soxBinary;
     }
 
     @Override
@@ -122,6 +143,71 @@ public final class SimulatorProvider implements ChatProvider, EmbeddingProvider 
             tokens += ai.aideon.core.route.TokenCounter.cl100k().count(text);
         }
         return new EmbeddingResponse(model, vectors, new Usage(tokens, 0));
+    }
+
+    /**
+     * Simulated speech: 16-bit mono tones at 24 kHz, lasting about 60 ms per
+     * character (scaled by speed, at most 30 s). wav and pcm are made directly, mp3 and flac through sox when this
+     * machine has it; opus and anything else is a bad request naming what can be made.
+     */
+    @Override
+    public SpeechAudio speak(ModalityCall<SpeechRequest> call) throws ProviderException {
+        SpeechRequest r = call.request();
+        if (r.input() == null || r.input().isBlank()) {
+            throw badRequest("input is empty: there is nothing to say", "input");
+        }
+        double speed = r.speed() == 0 || Double.isNaN(r.speed()) ? 1 : r.speed();
+        if (speed < 0.25 || speed > 4) {
+            throw badRequest("speed must be between 0.25 and 4, not " + r.speed(), "speed");
+        }
+        SimulatedAudio.Format format = SimulatedAudio.Format.forRequest(r.format());
+        if (format == null || format.soxType != null && !SimulatedAudio.soxCanWrite(soxBinary, format)) {
+            throw badRequest("response_format " + (r.format() == null ? "mp3 (the default)" : r.format())
+                    + " is not available from the simulator here; use one of: "
+                    + SimulatedAudio.formatsAvailable(soxBinary), "response_format");
+        }
+        checkUp(null, Function.identity());
+        String model = call.model().upstreamId();
+        SimulatorSettings.ModelBehaviour behaviour = settings.behaviour(model);
+        failIfOverloaded(model, behaviour, drawFaults());
+        await(settings.firstTokenLatency().plus(behaviour.extraLatency()), call.timeout(), Function.identity());
+        checkUp(null, Function.identity());
+        byte[] pcm = SimulatedAudio.tones(settings.seed(), r.input(),
+                SimulatedAudio.spokenLength(r.input().length(), speed));
+        byte[] audio = switch (format) {
+            case PCM -> pcm;
+            case WAV -> SimulatedAudio.wav(pcm);
+            case MP3, FLAC -> SimulatedAudio.transcode(soxBinary, SimulatedAudio.wav(pcm), format);
+        };
+        return new SpeechAudio(format.contentType, format.wireName(), new ByteArrayInputStream(audio),
+                r.input().length());
+    }
+
+    /**
+     * Simulated transcription: "simulated transcription of 2.4 seconds of audio (clip …)", one segment spanning the
+     * clip. The length is exact for a PCM WAV and guessed from the size otherwise; the language is the one asked
+     * for, English by default and always for translations.
+     */
+    @Override
+    public Transcription transcribe(ModalityCall<TranscriptionRequest> call) throws ProviderException {
+        TranscriptionRequest r = call.request();
+        if (r.audio() == null || r.audio().length == 0) {
+            throw badRequest("file is empty: there is no audio to transcribe", "file");
+        }
+        checkUp(null, Function.identity());
+        String model = call.model().upstreamId();
+        SimulatorSettings.ModelBehaviour behaviour = settings.behaviour(model);
+        failIfOverloaded(model, behaviour, drawFaults());
+        await(settings.firstTokenLatency().plus(behaviour.extraLatency()), call.timeout(), Function.identity());
+        checkUp(null, Function.identity());
+        double seconds = SimulatedAudio.secondsOf(r.audio());
+        String text = SimulatedAudio.transcript(r.audio(), seconds);
+        String language = r.translate() || r.language() == null || r.language().isBlank() ? "en" : r.language();
+        return new Transcription(text, language, seconds, List.of(new Transcription.Segment(0, 0, seconds, text)));
+    }
+
+    private static ProviderException badRequest(String message, String param) {
+        return new ProviderException(Kind.BAD_REQUEST, message, 0, null, param, null);
     }
 
     private ChatResponse response(ChatRequest r, String model, SimulatedCompletion completion) {
