@@ -126,4 +126,27 @@ class AudioGatewayTest {
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     }
+
+    @Test
+    void freeTierSpeaksInTheCloudAndFallsBackToTheLocalEngineWhenTheCloudIsDown() throws Exception {
+        String body = "{\"model\":\"aideon/tts\",\"input\":\"hello there\",\"response_format\":\"wav\"}";
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(gw.base() + "/v1/audio/speech"))
+                .header("Authorization", "Bearer " + DemoMode.FREE_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        java.net.http.HttpResponse<byte[]> cloud = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(cloud.statusCode()).isEqualTo(200);
+        assertThat(cloud.headers().firstValue("x-aideon-source")).hasValue("cloud");
+        assertThat(new String(cloud.body(), 0, 4, StandardCharsets.US_ASCII)).isEqualTo("RIFF");
+        gw.engine.simulators().get("together").setDown(true);
+        try {
+            java.net.http.HttpResponse<byte[]> local = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(local.statusCode()).isEqualTo(200);
+            assertThat(local.headers().firstValue("x-aideon-source")).hasValue("local");
+            assertThat(local.headers().firstValue("x-aideon-route").orElse("")).startsWith("together->local-speech:fallback(");
+            assertThat(new String(local.body(), 0, 4, StandardCharsets.US_ASCII)).isEqualTo("RIFF");
+        } finally {
+            gw.engine.simulators().get("together").setDown(false);
+        }
+    }
 }
