@@ -64,6 +64,7 @@ public final class AideonEngine implements AutoCloseable {
     private final Map<String, ChatProvider> providers;
     private final Map<String, SimulatorProvider> simulators;
     private final Map<String, EmbeddingProvider> embeddingProviders;
+    private final CloudReachability cloud;
     private final Map<String, SpeechProvider> speechProviders;
     private final Map<String, TranscriptionProvider> transcriptionProviders;
     private final Map<String, Principal> staticPrincipals;
@@ -113,6 +114,8 @@ public final class AideonEngine implements AutoCloseable {
             }
         }
         this.embeddingProviders = Map.copyOf(embedders);
+        this.cloud = new CloudReachability(List.copyOf(config.providers().values()), java.time.Duration.ofSeconds(10),
+                java.time.Duration.ofSeconds(1));
         this.speechProviders = Map.copyOf(speakers);
         this.transcriptionProviders = Map.copyOf(transcribers);
         this.providers = Collections.unmodifiableMap(p);
@@ -214,6 +217,24 @@ public final class AideonEngine implements AutoCloseable {
             return Optional.ofNullable(p);
         }
         return store.keys().verify(key).map(m -> principal(config, m.tenant(), m.key().keyId(), m.key().admin()));
+    }
+
+    /**
+     * Whether a request must stay on local engines: it asked ({@code x-aideon-privacy: local_only}), the config says
+     * {@code offline: true}, or no cloud provider is reachable right now (hybrid mode; recovers by itself).
+     */
+    public boolean localOnly(boolean requested) {
+        return requested || config.server().offline() || !cloud.anyCloudReachable();
+    }
+
+    /** Last probe result per cloud provider (for the health endpoint). */
+    public Map<String, Boolean> cloudReachability() {
+        return cloud.snapshot();
+    }
+
+    /** Probes the cloud providers now instead of at the next interval. */
+    public void probeCloud() {
+        cloud.probeNow();
     }
 
     /** Metering (tiers, quotas, budgets, ledger), or null when the config switched the store off. */
@@ -341,6 +362,7 @@ public final class AideonEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        cloud.close();
         if (accountant != null) {
             accountant.close();
         }

@@ -47,7 +47,7 @@ import java.util.function.Function;
 public final class ConfigLoader {
     public static final String DEFAULT_RESOURCE = "/ai/aideon/client/aideon-default.yaml";
     private static final Set<String> TOP_KEYS = Set.of("server", "router", "executor", "providers", "models",
-            "routes", "clients", "tiers", "store", "admin_key", "upgrade_url");
+            "routes", "clients", "tiers", "store", "admin_key", "upgrade_url", "offline");
     private static final Set<String> PROVIDER_TYPES = Set.of("together", "openai", "ollama", "simulator", "onnx",
             "espeak", "pocketsphinx");
     /** Engines that run in this process or as local programs: no base URL, and demo mode keeps them real. */
@@ -104,7 +104,9 @@ public final class ConfigLoader {
             defaults = y.map(compose(new StringReader(defaultText()), "aideon-default.yaml"), "defaults");
         }
 
-        ServerConfig server = server(y, top.get("server"));
+        ServerConfig base = server(y, top.get("server"));
+        ServerConfig server = new ServerConfig(base.host(), base.port(), base.maxBodyBytes(),
+                base.imageFetchAllowLoopback(), y.bool(top, "offline", false));
         RouterSettings router = router(y, top.get("router"));
         ExecutorSettings executor = executor(y, top.get("executor"));
         Map<String, ProviderConfig> providers = providers(y, top.getOrDefault("providers", defaults.get("providers")));
@@ -159,7 +161,7 @@ public final class ConfigLoader {
         }
         long maxBody = y.integer(m, "max_body_mb", 32) * 1024L * 1024L;
         return new ServerConfig(host == null ? "127.0.0.1" : host, port, maxBody,
-                y.bool(m, "image_fetch_allow_loopback", false));
+                y.bool(m, "image_fetch_allow_loopback", false), false);
     }
 
     private static RouterSettings router(YamlTree y, Node node) {

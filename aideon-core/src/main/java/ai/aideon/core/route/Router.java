@@ -206,12 +206,26 @@ public final class Router {
         if (available.isEmpty()) {
             if (rightModalitySeen && ctx.localOnly()) {
                 throw new RoutingException(RoutingException.Reason.NO_LOCAL_ENGINE, "No local engine serves "
-                        + what + " on '" + routeAlias + "', and this request must stay local.", null, null);
+                        + what + " on '" + routeAlias + "', and this request must stay local (offline, cloud "
+                        + "unreachable, or x-aideon-privacy: local_only). " + installHint(modality), null, null);
             }
             throw new RoutingException(RoutingException.Reason.NO_CAPABLE_MODEL, "'" + requested
                     + "' has no " + what + " model for tier '" + ctx.tier() + "'.", "model", null);
         }
         return new RoutePlan(requested, routeAlias, role, 0, available, skipped);
+    }
+
+    /** What to install so a modality has a local engine. */
+    static String installHint(Modality modality) {
+        return switch (modality) {
+            case TEXT, CODE, VISION -> "Install Ollama (or run vLLM / llama.cpp) and configure it as a local provider.";
+            case EMBED -> "Add a provider of type onnx (the built-in all-MiniLM-L6-v2 model) to the route.";
+            case TTS -> "Install espeak-ng (apt-get install espeak-ng sox libsox-fmt-mp3) and a provider of type espeak.";
+            case STT -> "Install pocketsphinx (apt-get install pocketsphinx pocketsphinx-en-us sox) and a provider of "
+                    + "type pocketsphinx.";
+            case IMAGE, VIDEO -> "There is no local " + modality.name().toLowerCase(java.util.Locale.ROOT)
+                    + " engine yet; this needs a cloud provider.";
+        };
     }
 
     /** The header/context role wins over metadata; unknown names fall back to PRIMARY rather than failing. */
@@ -382,8 +396,8 @@ public final class Router {
                             + (request.maxTokens() != null ? " or max_tokens." : "."),
                     "messages", null);
             case DROPPED_PRIVACY -> new RoutingException(RoutingException.Reason.NO_LOCAL_ENGINE,
-                    "local_only was requested, but no local engine on " + where + " can serve this request.",
-                    null, null);
+                    "This request must stay local (offline, cloud unreachable, or x-aideon-privacy: local_only), but no "
+                            + "local engine on " + where + " can serve it. " + installHint(Modality.TEXT), null, null);
             case DROPPED_CAPABILITY -> capabilityError(required, ordered, where);
             default -> new RoutingException(RoutingException.Reason.NO_CAPABLE_MODEL,
                     "The " + where + " has no chat model (it serves "

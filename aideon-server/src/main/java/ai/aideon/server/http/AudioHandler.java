@@ -299,6 +299,7 @@ final class AudioHandler {
         Role role = Exchange.header(req, "x-aideon-role").flatMap(Role::parse).orElse(null);
         boolean localOnly = Exchange.header(req, "x-aideon-privacy")
                 .map(p -> p.toLowerCase(Locale.ROOT).equals("local_only")).orElse(false);
+        localOnly = engine.localOnly(localOnly);
         try {
             return engine.admitModality(requestId, principal, model, modality,
                     new RouteContext(principal.tier(), role, localOnly), 0, worstCase);

@@ -139,7 +139,7 @@ final class ChatHandler {
         }
     }
 
-    private static RouteContext context(ServerRequest req, Principal principal, ChatRequest request) {
+    private RouteContext context(ServerRequest req, Principal principal, ChatRequest request) {
         Role role = null;
         String roleText = Exchange.header(req, "x-aideon-role").orElse(request.metadata().get("aideon_role"));
         if (roleText != null) {
@@ -149,6 +149,7 @@ final class ChatHandler {
         }
         boolean localOnly = Exchange.header(req, "x-aideon-privacy")
                 .map(p -> p.toLowerCase(Locale.ROOT).equals("local_only")).orElse(false);
+        localOnly = engine.localOnly(localOnly);
         return new RouteContext(principal.tier(), role, localOnly);
     }
 

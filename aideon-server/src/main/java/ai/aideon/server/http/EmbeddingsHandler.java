@@ -54,6 +54,7 @@ final class EmbeddingsHandler {
         Role role = Exchange.header(req, "x-aideon-role").flatMap(Role::parse).orElse(null);
         boolean localOnly = Exchange.header(req, "x-aideon-privacy")
                 .map(p -> p.toLowerCase(Locale.ROOT).equals("local_only")).orElse(false);
+        localOnly = engine.localOnly(localOnly);
         RouteContext context = new RouteContext(principal.tier(), role, localOnly);
         Admission admission;
         try {

@@ -1,0 +1,102 @@
+package ai.aideon.server;
+
+import ai.aideon.client.config.AideonConfig;
+import ai.aideon.client.config.ConfigLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import static ai.aideon.server.GatewayFixture.chatBody;
+import static ai.aideon.server.GatewayFixture.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Hybrid mode: when the cloud cannot be reached, plans become local-only; what has a local engine keeps working,
+ * what has none fails fast with 503 no_local_engine naming what to install; recovery is automatic.
+ */
+class OfflineModeTest {
+
+    private static AideonConfig config(int cloudPort, boolean offline) throws Exception {
+        String yaml = """
+                offline: %s
+                store: none
+                providers:
+                  local: {type: simulator, source: local, simulator: {first_token_latency: 0ms, token_latency: 0ms}}
+                  local-embed: {type: onnx, source: local}
+                  cloud: {type: openai, source: cloud, base_url: "http://127.0.0.1:%d/v1", api_key: k}
+                models:
+                  - {id: local/small, provider: local, modality: text, context: 8192, capabilities: [streaming], tiers: [premium, free]}
+                  - {id: cloud/llama, provider: cloud, modality: text, context: 8192, capabilities: [streaming], tiers: [premium, free]}
+                  - {id: local/minilm, provider: local-embed, upstream_id: all-MiniLM-L6-v2, modality: embed, tiers: [premium, free]}
+                  - {id: cloud/sdxl, provider: cloud, modality: image, price: {image: 0.002}, tiers: [premium, free]}
+                routes:
+                  - alias: aideon/text
+                    modality: text
+                    plans:
+                      premium: [{model: cloud/llama, role: primary}, {model: local/small, role: fallback}]
+                      free: [{model: cloud/llama, role: primary}]
+                  - alias: aideon/embed
+                    modality: embed
+                    plans:
+                      premium: [{model: local/minilm, role: primary}]
+                  - alias: aideon/image
+                    modality: image
+                    plans:
+                      premium: [{model: cloud/sdxl, role: primary}]
+                tiers:
+                  premium: {}
+                  free: {}
+                clients:
+                  - {name: p, key: sk-p, tier: premium}
+                  - {name: f, key: sk-f, tier: free}
+                """.formatted(offline, cloudPort);
+        return new ConfigLoader(Map.<String, String>of()::get).parse(yaml, "offline.yaml");
+    }
+
+    @Test
+    void cloudUnreachableMeansLocalOnlyUntilItComesBack() throws Exception {
+        ServerSocket cloud = new ServerSocket();
+        cloud.bind(new InetSocketAddress("127.0.0.1", 0));
+        int port = cloud.getLocalPort();
+        try (GatewayFixture gw = new GatewayFixture(config(port, false))) {
+            gw.engine.probeCloud();
+            assertThat(gw.engine.localOnly(false)).isFalse();
+
+            cloud.close(); // the network goes away
+            gw.engine.probeCloud();
+            assertThat(gw.engine.localOnly(false)).isTrue();
+            HttpResponse<String> text = gw.post("/v1/chat/completions", "sk-p", chatBody("aideon/text", "still here?"));
+            assertThat(text.statusCode()).isEqualTo(200);
+            assertThat(text.headers().firstValue("x-aideon-source")).hasValue("local");
+            assertThat(gw.post("/v1/embeddings", "sk-p", "{\"model\":\"aideon/embed\",\"input\":\"offline\"}")
+                    .statusCode()).isEqualTo(200);
+            // the free tier's text route has no local engine: a fast, clear 503
+            HttpResponse<String> free = gw.post("/v1/chat/completions", "sk-f", chatBody("aideon/text", "hi"));
+            assertThat(free.statusCode()).isEqualTo(503);
+            JsonNode err = json(free).path("error");
+            assertThat(err.path("code").asText()).isEqualTo("no_local_engine");
+            assertThat(err.path("message").asText()).contains("Install Ollama");
+
+            try (ServerSocket back = new ServerSocket()) { // the network returns
+                back.setReuseAddress(true);
+                back.bind(new InetSocketAddress("127.0.0.1", port));
+                gw.engine.probeCloud();
+                assertThat(gw.engine.localOnly(false)).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void offlineConfigKeepsEverythingLocal() throws Exception {
+        try (ServerSocket cloud = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             GatewayFixture gw = new GatewayFixture(config(cloud.getLocalPort(), true))) {
+            assertThat(gw.engine.localOnly(false)).isTrue();
+            HttpResponse<String> text = gw.post("/v1/chat/completions", "sk-p", chatBody("aideon/text", "hi"));
+            assertThat(text.headers().firstValue("x-aideon-source")).hasValue("local");
+        }
+    }
+}
