@@ -18,16 +18,14 @@ import org.sqlite.SQLiteDataSource;
 /**
  * The connections of one store: a write side and a read side, as JDBI instances over HikariCP pools.
  *
- * <p>SQLite has a single writer per database file anyway, so the write side is one connection (a pool of one):
- * writers queue in the pool instead of spinning on SQLITE_BUSY, and every write transaction starts with
- * {@code BEGIN IMMEDIATE} so that a transaction that reads before it writes (lease) can never fail to upgrade
- * its lock. Other processes or Store objects on the same file wait on {@code busy_timeout}. Reads use a small
- * pool of their own; WAL lets them run beside the writer.
- *
- * <p>The ledger writes on a connection of its own ({@link #openLedgerConnection}): SQLite keeps it open with its
- * prepared statements, so a group commit costs no pool or statement set-up. In-process SQLite writers, that one and
- * the pool's, take {@link #sqliteWriteLock} around their transactions, so they queue on a Java lock instead of
- * meeting SQLITE_BUSY, whose busy handler sleeps for milliseconds.
+ * <p>SQLite has a single writer per database file anyway, so the JDBI write side is one connection (a pool of
+ * one), and every write transaction starts with {@code BEGIN IMMEDIATE} so that a transaction that reads before it
+ * writes (lease) can never fail to upgrade its lock. The ledger writes on a connection of its own
+ * ({@link #openLedgerConnection}), kept open with its prepared statements so that a group commit costs no pool or
+ * statement set-up. Both take {@link #sqliteWriteLock} around their transactions: in-process writers queue on a
+ * Java lock instead of meeting SQLITE_BUSY, whose busy handler sleeps for milliseconds. Other processes or Store
+ * objects on the same file wait on {@code busy_timeout}. Reads use a small pool of their own; WAL lets them run
+ * beside the writer. A {@link SqliteCheckpointer} copies the WAL back into the database file off the commit path.
  *
  * <p>PostgreSQL: one pool serves both sides.
  */
@@ -128,10 +126,13 @@ final class Database implements AutoCloseable {
             pools.add(writer);
             HikariDataSource readers = pool("aideon-sqlite-reader", sqliteSource(location, durability, false), 4, 1);
             pools.add(readers);
-            SqliteCheckpointer checkpointer = new SqliteCheckpointer(sqliteSource(location, durability, false),
+            SQLiteDataSource ledgerSource = sqliteSource(location, durability, false);
+            SQLiteDataSource checkpointSource = sqliteSource(location, durability, false);
+            // Started last: nothing after it can fail, so it never outlives a Database that was not returned.
+            SqliteCheckpointer checkpointer = new SqliteCheckpointer(checkpointSource,
                     String.valueOf(location.sqliteFile().getFileName()));
-            return new Database(Dialect.SQLITE, Jdbi.create(readers), Jdbi.create(writer), pools,
-                    sqliteSource(location, durability, false), checkpointer);
+            return new Database(Dialect.SQLITE, Jdbi.create(readers), Jdbi.create(writer), pools, ledgerSource,
+                    checkpointer);
         } catch (RuntimeException e) {
             pools.forEach(HikariDataSource::close);
             throw e;

@@ -32,8 +32,12 @@ final class Exchange {
         if (given.isPresent() && CLIENT_ID.matcher(given.get()).matches()) {
             return given.get();
         }
+        return newRequestId(System.currentTimeMillis());
+    }
+
+    static String newRequestId(long epochMillis) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        return "req_" + hex(System.currentTimeMillis(), 12) + hex(r.nextLong(), 16) + hex(r.nextInt(), 4);
+        return "req_" + hex(epochMillis, 12) + hex(r.nextLong(), 16) + hex(r.nextInt(), 4);
     }
 
     /** The low {@code digits} hex digits of {@code value}, zero-padded. */
