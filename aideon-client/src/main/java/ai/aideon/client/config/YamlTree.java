@@ -112,16 +112,12 @@ final class YamlTree {
     }
 
     int integer(Map<String, Node> m, String key, int fallback) {
-        String v = str(m, key);
-        if (v == null) {
+        long v = longValue(m, key, fallback);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            problem(m.get(key), "'" + key + "' is too large: " + v, "use a value below " + Integer.MAX_VALUE);
             return fallback;
         }
-        try {
-            return Integer.parseInt(v.trim().replace("_", ""));
-        } catch (NumberFormatException e) {
-            problem(m.get(key), "'" + key + "' must be a whole number, got '" + v + "'", "e.g. " + key + ": 8192");
-            return fallback;
-        }
+        return (int) v;
     }
 
     long longValue(Map<String, Node> m, String key, long fallback) {
