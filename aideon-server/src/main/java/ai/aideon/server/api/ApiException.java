@@ -24,6 +24,11 @@ public final class ApiException extends RuntimeException {
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
+    /** A refusal from the money path (tier, rate, quota, budget), as the client sees it. */
+    public static ApiException refused(ai.aideon.client.metering.RefusedException e) {
+        return new ApiException(e.status(), e.type(), e.code(), e.param(), e.getMessage(), e.retryAfterSeconds());
+    }
+
     public static ApiException invalid(String param, String message) {
         return new ApiException(400, "invalid_request_error", null, param, message);
     }

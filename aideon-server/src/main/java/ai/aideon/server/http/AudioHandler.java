@@ -297,16 +297,14 @@ final class AudioHandler {
     private Admission admit(ServerRequest req, String requestId, Principal principal, String model, Modality modality,
                             java.util.function.Function<RoutePlan, Amounts> worstCase) {
         Role role = Exchange.header(req, "x-aideon-role").flatMap(Role::parse).orElse(null);
-        boolean localOnly = Exchange.header(req, "x-aideon-privacy")
-                .map(p -> p.toLowerCase(Locale.ROOT).equals("local_only")).orElse(false);
-        localOnly = engine.localOnly(localOnly);
+        boolean localOnly = Exchange.localOnly(engine, req, false);
         try {
             return engine.admitModality(requestId, principal, model, modality,
                     new RouteContext(principal.tier(), role, localOnly), 0, worstCase);
         } catch (RoutingException e) {
             throw ErrorMapper.routing(e);
         } catch (RefusedException e) {
-            throw new ApiException(e.status(), e.type(), e.code(), e.param(), e.getMessage(), e.retryAfterSeconds());
+            throw ApiException.refused(e);
         }
     }
 
@@ -331,10 +329,7 @@ final class AudioHandler {
     }
 
     private static void headers(ServerResponse res, CallOutcome<?> outcome) {
-        res.headers().set(ChatHandler.PROVIDER, outcome.served().provider());
-        res.headers().set(ChatHandler.MODEL, outcome.served().id());
-        res.headers().set(ChatHandler.ROUTE, outcome.routeHeader());
-        res.headers().set(ChatHandler.SOURCE, outcome.served().source().wire());
+        ChatHandler.routeHeaders(res, outcome.served(), outcome.routeHeader());
     }
 
     private static long maxCost(RoutePlan plan, java.util.function.Function<Candidate, BigDecimal> microsOf) {

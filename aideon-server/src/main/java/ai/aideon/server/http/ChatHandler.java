@@ -135,7 +135,7 @@ final class ChatHandler {
         } catch (RoutingException e) {
             throw ErrorMapper.routing(e);
         } catch (RefusedException e) {
-            throw new ApiException(e.status(), e.type(), e.code(), e.param(), e.getMessage(), e.retryAfterSeconds());
+            throw ApiException.refused(e);
         }
     }
 
@@ -147,9 +147,7 @@ final class ChatHandler {
                     "Unknown role '" + roleText + "'. Use primary, fallback, critical, complex, quick, quality "
                             + "or specialized."));
         }
-        boolean localOnly = Exchange.header(req, "x-aideon-privacy")
-                .map(p -> p.toLowerCase(Locale.ROOT).equals("local_only")).orElse(false);
-        localOnly = engine.localOnly(localOnly);
+        boolean localOnly = Exchange.localOnly(engine, req, false);
         return new RouteContext(principal.tier(), role, localOnly);
     }
 
@@ -285,7 +283,8 @@ final class ChatHandler {
         out.flush();
     }
 
-    private static void routeHeaders(ServerResponse res, ModelSpec served, String route) {
+    /** x-aideon-provider/-model/-route/-source, for every endpoint that routes. */
+    static void routeHeaders(ServerResponse res, ModelSpec served, String route) {
         res.headers().set(PROVIDER, served.provider());
         res.headers().set(MODEL, served.id());
         res.headers().set(ROUTE, route);

@@ -52,9 +52,7 @@ final class EmbeddingsHandler {
         EmbeddingRequest request = parse(body);
         boolean base64 = encoding(body);
         Role role = Exchange.header(req, "x-aideon-role").flatMap(Role::parse).orElse(null);
-        boolean localOnly = Exchange.header(req, "x-aideon-privacy")
-                .map(p -> p.toLowerCase(Locale.ROOT).equals("local_only")).orElse(false);
-        localOnly = engine.localOnly(localOnly);
+        boolean localOnly = Exchange.localOnly(engine, req, false);
         RouteContext context = new RouteContext(principal.tier(), role, localOnly);
         Admission admission;
         try {
@@ -62,7 +60,7 @@ final class EmbeddingsHandler {
         } catch (RoutingException e) {
             throw ErrorMapper.routing(e);
         } catch (RefusedException e) {
-            throw new ApiException(e.status(), e.type(), e.code(), e.param(), e.getMessage(), e.retryAfterSeconds());
+            throw ApiException.refused(e);
         }
         Metering metering = engine.metering();
         try {
@@ -89,10 +87,7 @@ final class EmbeddingsHandler {
                 }
                 res.headers().set(ChatHandler.COST, Metering.usd(cost));
             }
-            res.headers().set(ChatHandler.PROVIDER, outcome.served().provider());
-            res.headers().set(ChatHandler.MODEL, outcome.served().id());
-            res.headers().set(ChatHandler.ROUTE, outcome.routeHeader());
-            res.headers().set(ChatHandler.SOURCE, outcome.served().source().wire());
+            ChatHandler.routeHeaders(res, outcome.served(), outcome.routeHeader());
             Long costMicros = cost;
             Exchange.json(res, 200, Json.bytes(g -> {
                 g.writeStartObject();

@@ -54,6 +54,17 @@ final class Exchange {
         return req.headers().first(HeaderNames.create(name)).map(String::trim).filter(s -> !s.isEmpty());
     }
 
+    /**
+     * Whether the request must stay on local engines: it asked ({@code x-aideon-privacy: local_only}, or
+     * {@code asked} from another source such as a query parameter), or the engine is offline or cut off from the
+     * cloud.
+     */
+    static boolean localOnly(ai.aideon.client.AideonEngine engine, ServerRequest req, boolean asked) {
+        boolean header = header(req, "x-aideon-privacy")
+                .map(p -> p.toLowerCase(java.util.Locale.ROOT).equals("local_only")).orElse(false);
+        return engine.localOnly(asked || header);
+    }
+
     static void json(ServerResponse res, int status, byte[] body) {
         res.status(status);
         res.headers().set(HeaderNames.CONTENT_TYPE, JSON);

@@ -73,8 +73,8 @@ final class ExplainHandler {
             role = Role.parse(roleText).orElseThrow(() -> ApiException.invalid("role", "Unknown role '" + roleText
                     + "'."));
         }
-        boolean localOnly = query.first("privacy").or(() -> Exchange.header(req, "x-aideon-privacy"))
-                .map(p -> p.toLowerCase(Locale.ROOT).equals("local_only")).orElse(false);
+        boolean localOnly = Exchange.localOnly(engine, req, query.first("privacy")
+                .map(p -> p.toLowerCase(Locale.ROOT).equals("local_only")).orElse(false));
         RoutePlan plan;
         try {
             plan = engine.plan(request, new RouteContext(client.tier(), role, localOnly));
