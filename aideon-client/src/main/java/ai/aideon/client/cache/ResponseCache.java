@@ -58,6 +58,11 @@ public final class ResponseCache {
         return new EmbeddingTicket(scope.tenantId(), key, directive, exact, clock);
     }
 
+    /** The time on the clock that stamps entries: ages are measured with it. */
+    public java.time.Instant now() {
+        return clock.instant();
+    }
+
     /** Entries in the exact cache (after pending evictions); for tests and diagnostics. */
     public long exactSize() {
         return exact == null ? 0 : exact.size();
@@ -67,9 +72,18 @@ public final class ResponseCache {
     public String describe() {
         CacheConfig.Exact e = config.exact();
         CacheConfig.Semantic s = config.semantic();
-        return "exact " + (exact != null ? "on (" + e.maxEntries() + " entries, ttl " + e.ttl() + ")" : "off")
+        return "exact " + (exact != null ? "on (" + e.maxEntries() + " entries, ttl " + human(e.ttl()) + ")" : "off")
                 + "; semantic " + (semantic != null ? "on for requests with x-aideon-cache: semantic (threshold "
-                + s.threshold() + ", ttl " + s.ttl() + ", " + s.maxEntriesPerTenant() + " entries per tenant)"
+                + s.threshold() + ", ttl " + human(s.ttl()) + ", " + s.maxEntriesPerTenant() + " entries per tenant)"
                 : s.enabled() ? "off (no local embedding model)" : "off");
+    }
+
+    /** As the config spells it: 1h, 10m, 30s, 500ms. */
+    private static String human(java.time.Duration d) {
+        if (d.toMillis() % 1000 != 0) {
+            return d.toMillis() + "ms";
+        }
+        long s = d.toSeconds();
+        return s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
     }
 }
