@@ -251,6 +251,17 @@ public final class AideonEngine implements AutoCloseable {
         return store == null ? null : store.reports();
     }
 
+    /**
+     * Returns once every ledger row written so far is in the store's database tables, for tools that read the
+     * database directly. Rows are durable as soon as their request completes; on SQLite they reach the tables
+     * moments later (the store's reports sync by themselves).
+     */
+    public void syncLedger() {
+        if (store != null) {
+            store.ledger().sync();
+        }
+    }
+
     private static Principal staticPrincipal(AideonConfig config, ClientKey k) {
         Tenant tenant = new Tenant(k.tenant(), k.tenant(), k.tier() == null ? "admin" : k.tier(), List.of(), null,
                 null, java.time.Instant.EPOCH);
