@@ -31,7 +31,10 @@ final class JournalCodec {
     private JournalCodec() {
     }
 
-    /** Appends {@code row}'s record to {@code out} (which grows as needed) and returns the buffer to keep using. */
+    /**
+     * Appends {@code row}'s record to {@code out} and returns the buffer to keep using: {@code out}, or a larger
+     * copy of it (direct if it was direct) when the record did not fit.
+     */
     static ByteBuffer encode(UsageRow row, ByteBuffer out) {
         ByteBuffer buf = ensure(out, HEADER_BYTES + estimate(row));
         int start = buf.position();
@@ -63,7 +66,7 @@ final class JournalCodec {
         int end = buf.position();
         int length = end - start - HEADER_BYTES;
         CRC32C crc = new CRC32C();
-        crc.update(buf.array(), buf.arrayOffset() + start + HEADER_BYTES, length);
+        crc.update(buf.slice(start + HEADER_BYTES, length));
         buf.putInt(start, length);
         buf.putInt(start + 4, (int) crc.getValue());
         return buf;
@@ -155,9 +158,9 @@ final class JournalCodec {
         if (length < 0 || length > p.remaining()) {
             throw new IllegalArgumentException("bad string length " + length);
         }
-        String s = new String(p.array(), p.arrayOffset() + p.position(), length, StandardCharsets.UTF_8);
-        p.position(p.position() + length);
-        return s;
+        byte[] bytes = new byte[length];
+        p.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** An upper bound of the payload's size: UTF-8 takes at most 3 bytes per UTF-16 char. */
@@ -179,7 +182,8 @@ final class JournalCodec {
         if (buf.remaining() >= more) {
             return buf;
         }
-        ByteBuffer bigger = ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + more));
+        int capacity = Math.max(buf.capacity() * 2, buf.position() + more);
+        ByteBuffer bigger = buf.isDirect() ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
         buf.flip();
         bigger.put(buf);
         return bigger;

@@ -36,8 +36,12 @@ final class JournaledLedgerSink implements LedgerSink {
     private final LedgerWriter writer;
     private LedgerJournal journal;
     private volatile LedgerIndexer indexer;
-    /** Reused for every batch's records (only the group commit's leader writes). */
-    private ByteBuffer records = ByteBuffer.allocate(64 * 1024);
+    /**
+     * Reused for every batch's records (only the group commit's leader writes). Direct: the channel would copy a heap
+     * buffer into a temporary direct one per write, and on a virtual thread (every request runs on one) that
+     * temporary is allocated and freed each time instead of cached, which measured ~5 µs per write.
+     */
+    private ByteBuffer records = ByteBuffer.allocateDirect(64 * 1024);
 
     JournaledLedgerSink(Path dbFile, Durability durability, LedgerWriter writer) {
         this.journalRoot = LedgerJournal.root(dbFile);

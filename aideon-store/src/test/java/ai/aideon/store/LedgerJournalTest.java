@@ -36,7 +36,9 @@ class LedgerJournalTest {
         UsageRow sparse = new UsageRow("req-2", "ten_b", null, null, null, null, null, null, 0, 0, 0,
                 new Amounts(1, 0, 0, 0, 0), 0, 403, null, Instant.parse("2025-03-04T00:00:00Z"), List.of());
 
-        ByteBuffer buf = JournalCodec.encode(sparse, JournalCodec.encode(full, ByteBuffer.allocate(16)));
+        // Direct, as the sink's, and too small: encoding grows it and keeps it direct.
+        ByteBuffer buf = JournalCodec.encode(sparse, JournalCodec.encode(full, ByteBuffer.allocateDirect(16)));
+        assertThat(buf.isDirect()).isTrue();
         buf.flip();
         JournalCodec.Decoded decoded = JournalCodec.decode(buf);
 
