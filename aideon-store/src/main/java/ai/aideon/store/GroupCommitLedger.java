@@ -31,13 +31,14 @@ import org.slf4j.LoggerFactory;
  * thread with no hand-off, which saves two thread wake-ups (to the writer and back) on every request at low load.
  * The commit's JDBC calls hold a virtual thread's carrier for their duration, as they would hold a writer thread.
  *
- * <p>Why a new leader first {@linkplain Thread#yield() yields} (up to {@link #MAX_GATHER_YIELDS} times, while that
- * brings more rows): a commit costs about as much as several rows (a write call and, with fsync, a flush; on
- * PostgreSQL a round trip and a WAL flush), and when commits are quick the queue rarely holds more than the leader's own row, so under
- * load nearly every row would pay a whole commit. Yielding lets the requests that are ready to run first reach
- * their own append and join this batch; it costs nothing when nothing else is runnable (one request at a time), and
- * it waits only for work already on the CPU's run queue, never for a timer. Measured on the bench at 16 concurrent
- * requests (when SQLite was committed here directly): about 7 rows per commit instead of 1.2.
+ * <p>Why a new leader of a costly sink ({@link LedgerSink#gatherBeforeWrite}: a transaction, not the SQLite
+ * journal's plain write) first {@linkplain Thread#yield() yields} (up to {@link #MAX_GATHER_YIELDS} times, while
+ * that brings more rows): a commit costs about as much as several rows (locks, a WAL flush, on PostgreSQL a round
+ * trip), and when commits are quick the queue rarely holds more than the leader's own row, so under load nearly
+ * every row would pay a whole commit. Yielding lets the requests that are ready to run first reach their own append
+ * and join this batch; it costs little when nothing else is runnable (one request at a time), and it waits only for
+ * work already on the CPU's run queue, never for a timer. Measured on the bench at 16 concurrent requests (when
+ * SQLite rows were committed here directly): about 7 rows per commit instead of 1.2.
  *
  * <p>A failed commit fails every caller of that batch with {@link LedgerUnavailableException}: the response must
  * not be released as a success, and no row is dropped silently.
@@ -114,7 +115,9 @@ public final class GroupCommitLedger implements UsageLedger, AutoCloseable {
         while (!pending.isDone()) {
             if (leader.tryLock()) {
                 try {
-                    gather();
+                    if (sink.gatherBeforeWrite()) {
+                        gather();
+                    }
                     // Holding the lock, our row is either committed or still queued: each batch takes the queue's
                     // head, so this ends.
                     while (!pending.isDone()) {

@@ -79,6 +79,15 @@ final class JournaledLedgerSink implements LedgerSink {
         LOG.debug("ledger journal at {}", created.directory());
     }
 
+    /**
+     * No: a journal write costs about what letting others join would (a virtual thread's yield), and rows that
+     * arrive during a write join the next batch anyway.
+     */
+    @Override
+    public boolean gatherBeforeWrite() {
+        return false;
+    }
+
     @Override
     public void sync() {
         LedgerIndexer current = indexer;

@@ -12,6 +12,12 @@ interface LedgerSink extends AutoCloseable {
      */
     void write(List<UsageRow> rows) throws Exception;
 
+    /**
+     * Whether a write costs enough more than a row that the group commit's leader should first let runnable
+     * requests join its batch (see {@link GroupCommitLedger}).
+     */
+    boolean gatherBeforeWrite();
+
     /** Returns once every row written before the call is visible to queries of the database. */
     void sync();
 

@@ -63,6 +63,12 @@ final class LedgerWriter implements LedgerSink {
         commit(rows);
     }
 
+    /** A commit is a transaction: locks, a WAL flush, on PostgreSQL a round trip. */
+    @Override
+    public boolean gatherBeforeWrite() {
+        return true;
+    }
+
     /** A commit is visible to every query once it returns. */
     @Override
     public void sync() {
