@@ -362,6 +362,11 @@ public final class AideonEngine implements AutoCloseable {
                 (provider, model, timeout) -> provider.embed(new ModalityCall<>(request, model, timeout)));
     }
 
+    /** The plan of a non-chat request (embeddings, speech, transcription, images), without admitting it. */
+    public RoutePlan planModality(String model, Modality modality, RouteContext context) throws RoutingException {
+        return router.planModality(model, modality, null, context);
+    }
+
     public RoutePlan plan(ChatRequest request, RouteContext context) throws RoutingException {
         return router.plan(request, context);
     }

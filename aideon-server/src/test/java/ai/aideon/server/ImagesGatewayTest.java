@@ -176,6 +176,29 @@ class ImagesGatewayTest {
         }
     }
 
+    @Test
+    void explainAndEstimateSpeakImages() throws Exception {
+        HttpResponse<String> explain = gw.get("/aideon/v1/explain?model=aideon/image&role=quality", PREMIUM);
+        assertThat(explain.statusCode()).as(explain.body()).isEqualTo(200);
+        assertThat(json(explain).at("/candidates/0/model").asText()).isEqualTo("playgroundai/playground-v2.5");
+
+        // priced exactly: n × the per-image price, for every candidate of the free plan
+        HttpResponse<String> estimate = gw.post("/aideon/v1/estimate", FREE,
+                "{\"model\":\"aideon/image\",\"prompt\":\"x\",\"n\":3}");
+        assertThat(estimate.statusCode()).as(estimate.body()).isEqualTo(200);
+        JsonNode candidates = json(estimate).path("candidates");
+        assertThat(candidates.get(0).path("model").asText()).isEqualTo(SDXL);
+        assertThat(candidates.get(0).at("/cost_usd/low").decimalValue()).isEqualByComparingTo("0.0057");
+        assertThat(candidates.get(0).at("/cost_usd/high").decimalValue()).isEqualByComparingTo("0.0057");
+        assertThat(candidates.get(1).at("/cost_usd/high").decimalValue()).isEqualByComparingTo("0.003");
+        // quality in the body picks the role, as on the real endpoint
+        HttpResponse<String> hd = gw.post("/aideon/v1/estimate", PREMIUM,
+                "{\"model\":\"aideon/image\",\"prompt\":\"x\",\"quality\":\"hd\"}");
+        assertThat(json(hd).at("/candidates/0/cost_usd/high").decimalValue()).isEqualByComparingTo("0.005");
+        assertThat(gw.post("/aideon/v1/estimate", FREE, "{\"model\":\"aideon/image\",\"prompt\":\"x\",\"n\":0}")
+                .statusCode()).isEqualTo(400);
+    }
+
     private static void assertInvalid(String body, String param) throws Exception {
         HttpResponse<String> r = generate(PREMIUM, body);
         assertThat(r.statusCode()).as(body).isEqualTo(400);
