@@ -73,6 +73,7 @@ class ImagesMoneyGatewayTest {
 
     /** images, cost_micros, model, status of one ledger row. */
     private Object[] ledger(String requestId) throws Exception {
+        gw.engine.syncLedger(); // rows are durable in the journal at once, in the database tables moments later
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("aideon.db"));
              PreparedStatement s = c.prepareStatement(
                      "SELECT images, cost_micros, model, status, tokens FROM usage_ledger WHERE request_id = ?")) {
