@@ -11,6 +11,7 @@ import ai.aideon.core.api.EmbeddingRequest;
 import ai.aideon.core.api.EmbeddingResponse;
 import ai.aideon.core.api.Modality;
 import ai.aideon.core.provider.EmbeddingProvider;
+import ai.aideon.core.provider.ImageProvider;
 import ai.aideon.core.provider.ModalityCall;
 import ai.aideon.core.provider.SpeechProvider;
 import ai.aideon.core.provider.TranscriptionProvider;
@@ -77,6 +78,7 @@ public final class AideonEngine implements AutoCloseable {
     private final CloudReachability cloud;
     private final Map<String, SpeechProvider> speechProviders;
     private final Map<String, TranscriptionProvider> transcriptionProviders;
+    private final Map<String, ImageProvider> imageProviders;
     private final Map<String, Principal> staticPrincipals;
     private final Store store;
     private final Accountant accountant;
@@ -94,6 +96,7 @@ public final class AideonEngine implements AutoCloseable {
         Map<String, EmbeddingProvider> embedders = new LinkedHashMap<>();
         Map<String, SpeechProvider> speakers = new LinkedHashMap<>();
         Map<String, TranscriptionProvider> transcribers = new LinkedHashMap<>();
+        Map<String, ImageProvider> imagers = new LinkedHashMap<>();
         for (ProviderConfig pc : config.providers().values()) {
             if (!pc.enabled()) {
                 continue;
@@ -123,12 +126,16 @@ public final class AideonEngine implements AutoCloseable {
             if (provider instanceof TranscriptionProvider tp) {
                 transcribers.put(pc.name(), tp);
             }
+            if (provider instanceof ImageProvider ip) {
+                imagers.put(pc.name(), ip);
+            }
         }
         this.embeddingProviders = Map.copyOf(embedders);
         this.cloud = new CloudReachability(List.copyOf(config.providers().values()), java.time.Duration.ofSeconds(10),
                 java.time.Duration.ofSeconds(1));
         this.speechProviders = Map.copyOf(speakers);
         this.transcriptionProviders = Map.copyOf(transcribers);
+        this.imageProviders = Map.copyOf(imagers);
         this.providers = Collections.unmodifiableMap(p);
         this.simulators = Collections.unmodifiableMap(sims);
         Map<String, Principal> principals = new LinkedHashMap<>();
@@ -298,6 +305,17 @@ public final class AideonEngine implements AutoCloseable {
         return store == null ? null : store.reports();
     }
 
+    /**
+     * Returns once every ledger row written so far is in the store's database tables, for tools that read the
+     * database directly. Rows are durable as soon as their request completes; on SQLite they reach the tables
+     * moments later (the store's reports sync by themselves).
+     */
+    public void syncLedger() {
+        if (store != null) {
+            store.ledger().sync();
+        }
+    }
+
     private static Principal staticPrincipal(AideonConfig config, ClientKey k) {
         Tenant tenant = new Tenant(k.tenant(), k.tenant(), k.tier() == null ? "admin" : k.tier(), List.of(), null,
                 null, java.time.Instant.EPOCH);
@@ -388,11 +406,23 @@ public final class AideonEngine implements AutoCloseable {
                 (provider, model, timeout) -> provider.transcribe(new ModalityCall<>(request, model, timeout)));
     }
 
+    /** Generates images through the plan's candidates (retries, breakers, fallbacks as for chat). */
+    public ChatExecutor.CallOutcome<ai.aideon.core.api.GeneratedImages> generateImages(
+            ai.aideon.core.api.ImageRequest request, RoutePlan plan) throws AllAttemptsFailedException {
+        return executor.call(plan, imageProviders::get,
+                (provider, model, timeout) -> provider.generate(new ModalityCall<>(request, model, timeout)));
+    }
+
     /** Embeds through the plan's candidates with the chat path's retries, breakers and fallbacks. */
     public ChatExecutor.CallOutcome<EmbeddingResponse> embed(EmbeddingRequest request, RoutePlan plan)
             throws AllAttemptsFailedException {
         return executor.call(plan, embeddingProviders::get,
                 (provider, model, timeout) -> provider.embed(new ModalityCall<>(request, model, timeout)));
+    }
+
+    /** The plan of a non-chat request (embeddings, speech, transcription, images), without admitting it. */
+    public RoutePlan planModality(String model, Modality modality, RouteContext context) throws RoutingException {
+        return router.planModality(model, modality, null, context);
     }
 
     public RoutePlan plan(ChatRequest request, RouteContext context) throws RoutingException {

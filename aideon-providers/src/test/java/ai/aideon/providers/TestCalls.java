@@ -82,6 +82,14 @@ public final class TestCalls {
                 language, null, null, translate));
     }
 
+    /** An image-generation call for {@code upstreamId} with the default timeout. */
+    public static ModalityCall<ai.aideon.core.api.ImageRequest> imageCall(String upstreamId,
+                                                                         ai.aideon.core.api.ImageRequest r) {
+        ModelSpec model = new ModelSpec("catalog/" + upstreamId, "test", upstreamId, Modality.IMAGE, Source.CLOUD,
+                Set.of(), 0, null, Set.of("free"), "test image model");
+        return new ModalityCall<>(r, model, TIMEOUT);
+    }
+
     public static ModalityCall<TranscriptionRequest> transcriptionCall(String upstreamId, TranscriptionRequest r) {
         ModelSpec model = new ModelSpec("catalog/" + upstreamId, "test", upstreamId, Modality.STT, Source.CLOUD,
                 Set.of(), 0, null, Set.of("free"), "test transcription model");

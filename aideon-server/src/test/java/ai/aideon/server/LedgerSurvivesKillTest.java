@@ -362,6 +362,8 @@ class LedgerSurvivesKillTest {
 
     private static Map<String, Row> readLedger(Path db) throws Exception {
         assertThat(db).exists();
+        // Opening the store replays the rows the killed gateway had journaled but not yet indexed.
+        ai.aideon.store.Store.open("sqlite:" + db, java.time.Clock.systemUTC()).close();
         Map<String, Row> rows = new HashMap<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {

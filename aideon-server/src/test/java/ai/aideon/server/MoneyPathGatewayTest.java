@@ -49,6 +49,7 @@ class MoneyPathGatewayTest {
     }
 
     private long ledgerCostMicros(String tenant) throws Exception {
+        gw.engine.syncLedger();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("aideon.db"));
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COALESCE(SUM(cost_micros),0) FROM usage_ledger WHERE tenant_id = '"
@@ -59,6 +60,7 @@ class MoneyPathGatewayTest {
     }
 
     private int ledgerRows(String requestId) throws Exception {
+        gw.engine.syncLedger();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("aideon.db"));
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM usage_ledger WHERE request_id = '" + requestId + "'")) {
@@ -199,6 +201,7 @@ class MoneyPathGatewayTest {
         assertThat(refused.get()).isPositive();
         assertThat(ok.get() + refused.get()).isEqualTo(1000);
         // every delivered answer is in the ledger
+        gw.engine.syncLedger();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("aideon.db"));
              ResultSet rs = c.createStatement().executeQuery(
                      "SELECT COUNT(*) FROM usage_ledger WHERE tenant_id = 'free-app' AND status = 200")) {

@@ -80,6 +80,8 @@ class OfflineModeTest {
             JsonNode err = json(free).path("error");
             assertThat(err.path("code").asText()).isEqualTo("no_local_engine");
             assertThat(err.path("message").asText()).contains("Install Ollama");
+            // image generation has no local engine at all: refused at once, before any upstream call
+            assertNoLocalImageEngine(gw);
 
             try (ServerSocket back = new ServerSocket()) { // the network returns
                 back.setReuseAddress(true);
@@ -97,6 +99,33 @@ class OfflineModeTest {
             assertThat(gw.engine.localOnly(false)).isTrue();
             HttpResponse<String> text = gw.post("/v1/chat/completions", "sk-p", chatBody("aideon/text", "hi"));
             assertThat(text.headers().firstValue("x-aideon-source")).hasValue("local");
+            assertNoLocalImageEngine(gw);
         }
+    }
+
+    @Test
+    void aLocalOnlyImageRequestIsRefusedEvenWithTheCloudUp() throws Exception {
+        try (ServerSocket cloud = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             GatewayFixture gw = new GatewayFixture(config(cloud.getLocalPort(), false))) {
+            gw.engine.probeCloud();
+            assertThat(gw.engine.localOnly(false)).isFalse();
+            HttpResponse<String> r = gw.post("/v1/images/generations", "sk-p", "{\"prompt\":\"a fox\"}",
+                    "x-aideon-privacy", "local_only");
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(json(r).at("/error/code").asText()).isEqualTo("no_local_engine");
+        }
+    }
+
+    private static void assertNoLocalImageEngine(GatewayFixture gw) throws Exception {
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = gw.post("/v1/images/generations", "sk-p",
+                "{\"model\":\"aideon/image\",\"prompt\":\"a fox\",\"response_format\":\"b64_json\"}");
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(r.statusCode()).isEqualTo(503);
+        JsonNode err = json(r).path("error");
+        assertThat(err.path("code").asText()).isEqualTo("no_local_engine");
+        assertThat(err.path("type").asText()).isEqualTo("service_unavailable");
+        assertThat(err.path("message").asText()).contains("no local image engine").contains("aideon/image");
+        assertThat(millis).isLessThan(2_000); // fails fast: no connect attempt to the unreachable cloud
     }
 }

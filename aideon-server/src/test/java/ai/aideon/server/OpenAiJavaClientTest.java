@@ -19,13 +19,23 @@ import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.completions.Completion;
 import com.openai.models.completions.CompletionCreateParams;
+import com.openai.models.images.Image;
+import com.openai.models.images.ImageGenerateParams;
+import com.openai.models.images.ImagesResponse;
 import com.openai.models.models.Model;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -158,5 +168,49 @@ class OpenAiJavaClientTest {
                 .model("aideon/text").addUserMessage("word ".repeat(40_000)).build()))
                 .isInstanceOf(BadRequestException.class)
                 .satisfies(e -> assertThat(((BadRequestException) e).code()).hasValue("context_length_exceeded"));
+    }
+
+    /** Decodes with ImageIO and checks the PNG signature; the gateway promises PNGs. */
+    private static BufferedImage png(byte[] bytes) throws Exception {
+        assertThat(bytes).startsWith(0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n');
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(bytes));
+        assertThat(img).isNotNull();
+        return img;
+    }
+
+    @Test
+    void generatesImagesAsBase64() throws Exception {
+        ImagesResponse r = premium.images().generate(ImageGenerateParams.builder().model("aideon/image")
+                .prompt("a watercolour fox in the snow").n(2).size(ImageGenerateParams.Size._256X256)
+                .responseFormat(ImageGenerateParams.ResponseFormat.B64_JSON).build());
+        assertThat(r.created()).isPositive();
+        List<Image> data = r.data().orElseThrow();
+        assertThat(data).hasSize(2);
+        for (Image image : data) {
+            BufferedImage img = png(Base64.getDecoder().decode(image.b64Json().orElseThrow()));
+            assertThat(img.getWidth()).isEqualTo(256);
+            assertThat(img.getHeight()).isEqualTo(256);
+        }
+    }
+
+    @Test
+    void generatesImagesAsUrls() throws Exception {
+        ImagesResponse r = premium.images().generate(ImageGenerateParams.builder().model("aideon/image")
+                .prompt("a lighthouse at dusk").size(ImageGenerateParams.Size._1792X1024)
+                .quality(ImageGenerateParams.Quality.HD)
+                .responseFormat(ImageGenerateParams.ResponseFormat.URL).build());
+        String url = r.data().orElseThrow().get(0).url().orElseThrow();
+        assertThat(url).startsWith(gw.base() + "/aideon/v1/images/");
+        HttpResponse<byte[]> image = gw.http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(image.statusCode()).isEqualTo(200);
+        BufferedImage img = png(image.body());
+        assertThat(img.getWidth()).isEqualTo(1792);
+        assertThat(img.getHeight()).isEqualTo(1024);
+
+        assertThatThrownBy(() -> premium.images().generate(ImageGenerateParams.builder().model("aideon/image")
+                .prompt("too many").n(11).build()))
+                .isInstanceOf(BadRequestException.class)
+                .satisfies(e -> assertThat(((BadRequestException) e).param()).hasValue("n"));
     }
 }

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ledger with group commit, led by the callers themselves. Each caller queues its row; whoever finds no commit
- * in progress becomes the <em>leader</em>: it takes every row waiting (up to {@link #MAX_BATCH}) and commits them in
- * one transaction, together with each row's spends on its leases, then wakes their callers. Callers that arrive
+ * in progress becomes the <em>leader</em>: it takes every row waiting (up to {@link #MAX_BATCH}) and makes them
+ * durable in one go through its {@link LedgerSink} (SQLite: one journal write, see {@link JournaledLedgerSink};
+ * PostgreSQL: one transaction with each row's spends on its leases), then wakes their callers. Callers that arrive
  * while a commit runs wait; when it ends, the first of them leads the next batch with everything queued meanwhile.
  * One durable commit thus serves all the requests that finished during the previous one, and {@link #append}
  * returning means the row is committed.
@@ -30,13 +31,14 @@ import org.slf4j.LoggerFactory;
  * thread with no hand-off, which saves two thread wake-ups (to the writer and back) on every request at low load.
  * The commit's JDBC calls hold a virtual thread's carrier for their duration, as they would hold a writer thread.
  *
- * <p>Why a new leader first {@linkplain Thread#yield() yields} (up to {@link #MAX_GATHER_YIELDS} times, while that
- * brings more rows): a SQLite commit costs about as much as several rows (locks, a WAL frame per touched page, a
- * write call per frame), and when commits are quick the queue rarely holds more than the leader's own row, so under
- * load nearly every row would pay a whole commit. Yielding lets the requests that are ready to run first reach
- * their own append and join this batch; it costs nothing when nothing else is runnable (one request at a time), and
- * it waits only for work already on the CPU's run queue, never for a timer. Measured on the bench at 16 concurrent
- * requests: about 7 rows per commit instead of 1.2.
+ * <p>Why a new leader of a costly sink ({@link LedgerSink#gatherBeforeWrite}: a transaction, not the SQLite
+ * journal's plain write) first {@linkplain Thread#yield() yields} (up to {@link #MAX_GATHER_YIELDS} times, while
+ * that brings more rows): a commit costs about as much as several rows (locks, a WAL flush, on PostgreSQL a round
+ * trip), and when commits are quick the queue rarely holds more than the leader's own row, so under load nearly
+ * every row would pay a whole commit. Yielding lets the requests that are ready to run first reach their own append
+ * and join this batch; it costs little when nothing else is runnable (one request at a time), and it waits only for
+ * work already on the CPU's run queue, never for a timer. Measured on the bench at 16 concurrent requests (when
+ * SQLite rows were committed here directly): about 7 rows per commit instead of 1.2.
  *
  * <p>A failed commit fails every caller of that batch with {@link LedgerUnavailableException}: the response must
  * not be released as a success, and no row is dropped silently.
@@ -57,12 +59,12 @@ public final class GroupCommitLedger implements UsageLedger, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitLedger.class);
 
-    private final LedgerWriter writer;
+    private final LedgerSink sink;
     private final Clock clock;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     /** Rows in {@link #queue} (its size() walks the queue). */
     private final AtomicInteger queued = new AtomicInteger();
-    /** Held by the leader while it commits; guards {@link #writer} and {@link #batch}. */
+    /** Held by the leader while it commits; guards {@link #sink}'s writes and {@link #batch}. */
     private final ReentrantLock leader = new ReentrantLock();
     private final List<Pending> batch = new ArrayList<>();
     private final List<UsageRow> batchRows = new ArrayList<>();
@@ -73,8 +75,8 @@ public final class GroupCommitLedger implements UsageLedger, AutoCloseable {
     private final AtomicLong failedBatches = new AtomicLong();
     private volatile boolean closed;
 
-    GroupCommitLedger(Database db, Clock clock) {
-        this.writer = new LedgerWriter(db);
+    GroupCommitLedger(LedgerSink sink, Clock clock) {
+        this.sink = sink;
         this.clock = clock;
     }
 
@@ -113,7 +115,9 @@ public final class GroupCommitLedger implements UsageLedger, AutoCloseable {
         while (!pending.isDone()) {
             if (leader.tryLock()) {
                 try {
-                    gather();
+                    if (sink.gatherBeforeWrite()) {
+                        gather();
+                    }
                     // Holding the lock, our row is either committed or still queued: each batch takes the queue's
                     // head, so this ends.
                     while (!pending.isDone()) {
@@ -175,7 +179,7 @@ public final class GroupCommitLedger implements UsageLedger, AutoCloseable {
             return;
         }
         try {
-            writer.commit(batchRows);
+            sink.write(batchRows);
         } catch (Throwable e) { // fail the callers whatever went wrong; the ledger itself lives on
             failedBatches.incrementAndGet();
             LOG.error("ledger commit of {} rows failed; their requests are failed", batch.size(), e);
@@ -229,10 +233,18 @@ public final class GroupCommitLedger implements UsageLedger, AutoCloseable {
             while (!queue.isEmpty()) {
                 commitBatch();
             }
-            writer.close();
+            sink.close();
         } finally {
             leader.unlock();
         }
+    }
+
+    /**
+     * Returns once every row appended before the call is visible to queries of the database. Appends are durable
+     * when they return; on SQLite they reach the database's tables moments later (see {@link JournaledLedgerSink}).
+     */
+    public void sync() {
+        sink.sync();
     }
 
     /** One caller's row, until its batch is committed or failed. */

@@ -23,10 +23,18 @@ final class JdbiAllowanceStore implements AllowanceStore {
 
     private final Database db;
     private final Clock clock;
+    /**
+     * Brings the ledger's latest rows into the database. Before lending or releasing, the ledger's rows must be
+     * there with their lease spends: a row still in the journal is counted neither in {@code committed} nor in its
+     * lease's {@code used}, which is harmless while the lease is live (its whole amount counts) but would return
+     * the spent part once it is released.
+     */
+    private final Runnable ledgerSync;
 
-    JdbiAllowanceStore(Database db, Clock clock) {
+    JdbiAllowanceStore(Database db, Clock clock, Runnable ledgerSync) {
         this.db = db;
         this.clock = clock;
+        this.ledgerSync = ledgerSync;
     }
 
     @Override
@@ -41,6 +49,7 @@ final class JdbiAllowanceStore implements AllowanceStore {
             // (as InMemoryAllowanceStore does).
             return new Lease(leaseId, key, 0, expiresAt);
         }
+        ledgerSync.run();
         return db.inWriteTransaction(h -> {
             lockAccount(h, key, max, now);
             // One statement, one snapshot: on PostgreSQL (READ COMMITTED) two separate SELECTs could straddle a
@@ -118,6 +127,7 @@ final class JdbiAllowanceStore implements AllowanceStore {
 
     @Override
     public void release(String leaseId) {
+        ledgerSync.run();
         db.inWriteTransaction(h -> h.createUpdate("UPDATE leases SET released = TRUE WHERE id = :id")
                 .bind("id", leaseId)
                 .execute());
@@ -125,6 +135,7 @@ final class JdbiAllowanceStore implements AllowanceStore {
 
     @Override
     public long committed(AccountKey key) {
+        ledgerSync.run();
         return db.read(h -> h.createQuery(committedSql(key))
                 .bind("tenantId", key.tenantId())
                 .bind("from", Epoch.millis(key.windowStart()))

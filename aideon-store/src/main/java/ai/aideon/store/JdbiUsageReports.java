@@ -18,9 +18,12 @@ final class JdbiUsageReports implements UsageReports {
     static final String NONE = "unknown";
 
     private final Database db;
+    /** Brings the ledger's latest rows into the database before a report reads it. */
+    private final Runnable ledgerSync;
 
-    JdbiUsageReports(Database db) {
+    JdbiUsageReports(Database db, Runnable ledgerSync) {
         this.db = db;
+        this.ledgerSync = ledgerSync;
     }
 
     @Override
@@ -32,6 +35,7 @@ final class JdbiUsageReports implements UsageReports {
                 + "FROM usage_ledger WHERE created_at >= :from AND created_at < :to"
                 + (tenantId != null ? " AND tenant_id = :tenantId" : "")
                 + " GROUP BY 1 ORDER BY 1";
+        ledgerSync.run();
         return db.read(h -> {
             Query query = h.createQuery(sql)
                     .bind("from", Epoch.millis(from))
@@ -52,6 +56,7 @@ final class JdbiUsageReports implements UsageReports {
      */
     @Override
     public List<ReconciliationLine> reconciliation(Instant from, Instant to) {
+        ledgerSync.run();
         return db.read(h -> h.createQuery("""
                         SELECT usage_day, provider, COUNT(*) AS requests, SUM(prompt_tokens) AS prompt_tokens,
                             SUM(completion_tokens) AS completion_tokens, SUM(images + audio_seconds) AS units,

@@ -24,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Not thread-safe: the group commit calls it from one thread at a time.
  */
-final class LedgerWriter implements AutoCloseable {
+final class LedgerWriter implements LedgerSink {
 
     private static final String INSERT = """
             INSERT INTO usage_ledger (request_id, tenant_id, key_id, tier, route, provider, model, source, attempts,
@@ -58,6 +58,22 @@ final class LedgerWriter implements AutoCloseable {
      * for a request id already in the ledger (that row keeps its first version, and its spends are not applied
      * again). Throws when nothing was committed.
      */
+    @Override
+    public void write(List<UsageRow> rows) throws SQLException {
+        commit(rows);
+    }
+
+    /** A commit is a transaction: locks, a WAL flush, on PostgreSQL a round trip. */
+    @Override
+    public boolean gatherBeforeWrite() {
+        return true;
+    }
+
+    /** A commit is visible to every query once it returns. */
+    @Override
+    public void sync() {
+    }
+
     boolean[] commit(List<UsageRow> rows) throws SQLException {
         if (closed) {
             throw new SQLException("the ledger is closed");

@@ -30,13 +30,13 @@ public final class Store implements AutoCloseable {
     private final JdbiUsageReports reports;
     private boolean closed;
 
-    private Store(StoreLocation location, Database db, Clock clock) {
+    private Store(StoreLocation location, Database db, Clock clock, LedgerSink ledgerSink) {
         this.location = location;
         this.db = db;
         this.keys = new JdbiKeyStore(db, clock);
-        this.allowances = new JdbiAllowanceStore(db, clock);
-        this.reports = new JdbiUsageReports(db);
-        this.ledger = new GroupCommitLedger(db, clock);
+        this.ledger = new GroupCommitLedger(ledgerSink, clock);
+        this.allowances = new JdbiAllowanceStore(db, clock, ledger::sync);
+        this.reports = new JdbiUsageReports(db, ledger::sync);
     }
 
     /**
@@ -70,12 +70,37 @@ public final class Store implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new StoreException("cannot open the store at " + parsed, e);
         }
-        if (parsed.dialect() == Dialect.SQLITE) {
-            LOG.info("store open: {} (sqlite, durability {})", parsed, durability.wire());
-        } else {
-            LOG.info("store open: {} ({})", parsed, parsed.dialect().wire());
+        try {
+            LedgerSink sink = ledgerSink(parsed, db, durability);
+            if (parsed.dialect() == Dialect.SQLITE) {
+                LOG.info("store open: {} (sqlite, durability {})", parsed, durability.wire());
+            } else {
+                LOG.info("store open: {} ({})", parsed, parsed.dialect().wire());
+            }
+            return new Store(parsed, db, clock, sink);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
         }
-        return new Store(parsed, db, clock);
+    }
+
+    /**
+     * SQLite: the ledger journals rows and indexes them into the database in the background; first, rows that a
+     * process which died left in its journal are replayed, so the database is whole before anyone reads or lends
+     * from it. PostgreSQL: rows are committed to the database directly (see {@link JournaledLedgerSink} on why).
+     */
+    private static LedgerSink ledgerSink(StoreLocation location, Database db, Durability durability) {
+        if (location.dialect() != Dialect.SQLITE) {
+            return new LedgerWriter(db);
+        }
+        LedgerWriter writer = new LedgerWriter(db);
+        try {
+            JournaledLedgerSink.recoverOrphans(location.sqliteFile(), writer);
+            return new JournaledLedgerSink(location.sqliteFile(), durability, writer);
+        } catch (RuntimeException e) {
+            writer.close();
+            throw e;
+        }
     }
 
     public KeyStore keys() {

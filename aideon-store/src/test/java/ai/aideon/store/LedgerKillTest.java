@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -57,6 +58,8 @@ class LedgerKillTest {
         }
         assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
 
+        // Opening the store again replays what the dead process had journaled but not yet indexed.
+        Store.open(location, Clock.systemUTC()).close();
         assertThat(new HashSet<>(LedgerTest.rowIds(location))).containsAll(acknowledged);
     }
 }

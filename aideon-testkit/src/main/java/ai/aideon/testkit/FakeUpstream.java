@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A faithful fake of an upstream AI provider on 127.0.0.1, for tests and the latency benchmark.
  *
- * <p>Three flavours follow PROVIDERS.md: {@link #together()}, {@link #openAi()} (OpenAI, vLLM, llama.cpp style)
+ * <p>Three flavours follow PROVIDERS.md: {@link #together()} (also its image generation and image CDN),
+ * {@link #openAi()} (OpenAI, vLLM, llama.cpp style)
  * and {@link #ollama()} (native API plus its OpenAI-compatible {@code /v1}). Answers are deterministic (see
  * {@link ReplyPlanner}: {@code "Echo: <first words of the last user message>. This reply comes from a fake
  * upstream."}, one token per whitespace-separated word) and failures are injected per request via
@@ -39,10 +40,13 @@ public final class FakeUpstream implements AutoCloseable {
     private final Ids ids = new Ids();
     private final OpenAiRoutes openAiRoutes = new OpenAiRoutes(this);
     private final OllamaRoutes ollamaRoutes = new OllamaRoutes(this);
+    private final ImageRoutes imageRoutes = new ImageRoutes(this);
     private final ArrayDeque<RecordedRequest> recorded = new ArrayDeque<>();
     private final AtomicInteger requestCount = new AtomicInteger();
     private volatile String apiKey = "test-key";
     private volatile Duration tokenDelay = Duration.ZERO;
+    private volatile int maxImagesPerRequest = 4;
+    private volatile String imageDefaultResponseFormat = "url";
     private volatile LoopbackHttpServer server;
     private volatile int port = -1;
 
@@ -93,6 +97,28 @@ public final class FakeUpstream implements AutoCloseable {
      */
     public FakeUpstream contextWindow(String modelId, int tokens) {
         catalog.contextWindow(modelId, tokens);
+        return this;
+    }
+
+    /**
+     * Together flavour: the most images one {@code POST /v1/images/generations} may ask for ({@code n}); more is
+     * Together's 400 naming {@code n}. Default 4, the limit Together's image docs give.
+     */
+    public FakeUpstream maxImagesPerRequest(int max) {
+        if (max < 1) throw new IllegalArgumentException("maxImagesPerRequest must be >= 1");
+        this.maxImagesPerRequest = max;
+        return this;
+    }
+
+    /**
+     * Together flavour: what an image request without {@code response_format} gets, {@code "url"} (default) or
+     * {@code "base64"}. Together's spec does not say, so tests can pick either.
+     */
+    public FakeUpstream imageDefaultResponseFormat(String format) {
+        if (!"url".equals(format) && !"base64".equals(format)) {
+            throw new IllegalArgumentException("imageDefaultResponseFormat must be url or base64");
+        }
+        this.imageDefaultResponseFormat = format;
         return this;
     }
 
@@ -154,6 +180,18 @@ public final class FakeUpstream implements AutoCloseable {
 
     Ids ids() {
         return ids;
+    }
+
+    ImageRoutes images() {
+        return imageRoutes;
+    }
+
+    int maxImagesPerRequest() {
+        return maxImagesPerRequest;
+    }
+
+    String imageDefaultResponseFormat() {
+        return imageDefaultResponseFormat;
     }
 
     // ---- request handling ----

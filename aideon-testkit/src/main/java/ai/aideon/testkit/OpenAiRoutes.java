@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The OpenAI-style HTTP surface: {@code /v1/chat/completions}, {@code /v1/completions}, {@code /v1/embeddings},
- * {@code /v1/audio/speech|transcriptions|translations} (not on Ollama's /v1), {@code /v1/models[/{id}]}, for the
+ * {@code /v1/audio/speech|transcriptions|translations} (not on Ollama's /v1), {@code /v1/images/generations}
+ * (Together only, see {@link ImageRoutes}), {@code /v1/models[/{id}]}, for the
  * OpenAI, Together and Ollama-/v1 dialects. Validates the request the way the
  * provider does (auth, JSON, model, context) and hands generation to {@link ReplyPlanner}.
  */
@@ -25,6 +26,11 @@ final class OpenAiRoutes {
 
         // llama.cpp / vLLM style liveness probe; like theirs it needs no key.
         if (d == Dialect.OPENAI && path.equals("/health") && isGet(method)) return Reply.json(200, HEALTH_OK);
+
+        // Together's image CDN serves generated images by URL without a key.
+        if (d == Dialect.TOGETHER && isGet(method) && path.startsWith(ImageRoutes.CDN_PATH)) {
+            return upstream.images().cdn(req);
+        }
 
         Reply.Full denied = checkKey(req, d);
         if (denied != null) return denied;
@@ -49,6 +55,9 @@ final class OpenAiRoutes {
                     }
                     case "/v1/audio/translations" -> {
                         if (d != Dialect.OLLAMA_OPENAI) return AudioRoutes.transcription(req, d, true);
+                    }
+                    case "/v1/images/generations" -> {
+                        if (d == Dialect.TOGETHER) return upstream.images().generate(req);
                     }
                     default -> { }
                 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -164,7 +165,7 @@ public final class BenchMain {
 
             for (String target : opt.targets()) {
                 switch (target) {
-                    case "direct" -> measureAll(opt, rows, target, upstreamPort, UPSTREAM_KEY);
+                    case "direct" -> measureAll(opt, rows, target, upstreamPort, UPSTREAM_KEY, upstream::cpuNanos);
                     case "gateway" -> runGateway(opt, rows, work, upstreamPort, true);
                     case "gateway-bare" -> runGateway(opt, rows, work, upstreamPort, false);
                     case "nginx" -> runNginx(opt, rows, work, upstreamPort);
@@ -209,7 +210,7 @@ public final class BenchMain {
         try (GatewayProcess gw = GatewayProcess.start(opt.gatewayJar(), work, upstreamPort, opt.gatewayJavaOpts(),
                 metering)) {
             log(target + " (own JVM) on 127.0.0.1:" + gw.port());
-            measureAll(opt, rows, target, gw.port(), GatewayProcess.CLIENT_KEY);
+            measureAll(opt, rows, target, gw.port(), GatewayProcess.CLIENT_KEY, gw::cpuNanos);
         } catch (IOException e) {
             log(target + " could not start: " + e.getMessage());
             skipAll(opt, rows, target, "skipped (gateway did not start, see log above)");
@@ -224,26 +225,28 @@ public final class BenchMain {
         }
         try (NginxProxy nginx = NginxProxy.start(opt.nginx().get(), work, upstreamPort)) {
             log(NginxProxy.version(opt.nginx().get()) + " on 127.0.0.1:" + nginx.port());
-            measureAll(opt, rows, "nginx", nginx.port(), UPSTREAM_KEY);
+            measureAll(opt, rows, "nginx", nginx.port(), UPSTREAM_KEY, nginx::cpuNanos);
         } catch (IOException e) {
             log("nginx could not start: " + e.getMessage());
             skipAll(opt, rows, "nginx", "skipped (nginx did not start, see log above)");
         }
     }
 
-    private static void measureAll(Options opt, List<ResultTable.Row> rows, String target, int port, String key)
-            throws InterruptedException {
+    /** @param serverCpuNanos the CPU time of the process the load generator talks to (not the upstream behind it) */
+    private static void measureAll(Options opt, List<ResultTable.Row> rows, String target, int port, String key,
+                                   LongSupplier serverCpuNanos) throws InterruptedException {
         for (boolean stream : opt.modes()) {
             for (int c : opt.concurrency()) {
                 LoadGenerator.Config cfg = new LoadGenerator.Config("127.0.0.1", port, key, stream, c,
                         opt.warmup(), opt.maxDuration(), opt.requests(), opt.maxDuration(),
                         !opt.platformThreads(), Duration.ofSeconds(30));
-                LoadGenerator.Result r = LoadGenerator.run(cfg);
+                LoadGenerator.Result r = LoadGenerator.run(cfg, serverCpuNanos);
                 ResultTable.Row row = ResultTable.Row.measured(target, r);
                 rows.add(row);
-                log(String.format("%-22s %6d req %4d err %8.0f req/s  p50 %s ms  p99 %s ms%s", row.label(),
-                        r.completed(), r.errors(), r.throughput(), ResultTable.ms(r.total().percentileNanos(50)),
-                        ResultTable.ms(r.total().percentileNanos(99)),
+                log(String.format("%-22s %6d req %4d err %8.0f req/s  p50 %s ms  p99 %s ms  cpu %s us/req%s",
+                        row.label(), r.completed(), r.errors(), r.throughput(),
+                        ResultTable.ms(r.total().percentileNanos(50)), ResultTable.ms(r.total().percentileNanos(99)),
+                        ResultTable.cpu(r),
                         stream ? "  ttfb p50 " + ResultTable.ms(r.ttfb().percentileNanos(50)) + " ms" : ""));
             }
         }

@@ -55,6 +55,20 @@ final class ChildProcess implements AutoCloseable {
         return name;
     }
 
+    /** CPU time (user + system) used so far by the process and its descendants, in nanoseconds; -1 if unknown. */
+    long cpuNanos() {
+        long total = 0;
+        for (ProcessHandle h : java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()),
+                process.descendants()).toList()) {
+            java.util.Optional<Duration> cpu = h.info().totalCpuDuration();
+            if (cpu.isEmpty()) {
+                return -1;
+            }
+            total += cpu.get().toNanos();
+        }
+        return total;
+    }
+
     Path log() {
         return log;
     }

@@ -106,6 +106,11 @@ final class GatewayProcess implements AutoCloseable {
         return process.tail();
     }
 
+    /** See {@link ChildProcess#cpuNanos()}. */
+    long cpuNanos() {
+        return process.cpuNanos();
+    }
+
     @Override
     public void close() {
         process.close();

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -58,10 +59,15 @@ public final class LoadGenerator {
 
     /** Outcome of the measured phase. */
     public record Result(Config config, int completed, int ok, long errors, Map<String, Long> errorReasons,
-                         double elapsedSeconds, LatencyStats total, LatencyStats ttfb) {
+                         double elapsedSeconds, LatencyStats total, LatencyStats ttfb, long serverCpuNanos) {
         /** Successful responses per second over the measured phase. */
         public double throughput() {
             return elapsedSeconds <= 0 ? 0 : ok / elapsedSeconds;
+        }
+
+        /** CPU time the measured server spent per completed request, in µs; negative when not measured. */
+        public double serverCpuMicrosPerRequest() {
+            return serverCpuNanos < 0 || completed == 0 ? -1 : serverCpuNanos / 1e3 / completed;
         }
     }
 
@@ -69,6 +75,14 @@ public final class LoadGenerator {
     }
 
     public static Result run(Config config) throws InterruptedException {
+        return run(config, null);
+    }
+
+    /**
+     * Runs warm-up and measured phase; {@code serverCpuNanos} (may be null) reads the server's CPU time, sampled
+     * around the measured phase only.
+     */
+    public static Result run(Config config, LongSupplier serverCpuNanos) throws InterruptedException {
         byte[] request = ChatRequest.encode(config.host(), config.port(), config.apiKey(), config.stream());
         Worker[] workers = new Worker[config.concurrency()];
         // One worker may in theory take every ticket, so each gets room for the whole phase.
@@ -78,7 +92,9 @@ public final class LoadGenerator {
                 runPhase(config, workers, config.warmupRequests(), config.warmupMax(), false);
                 for (Worker w : workers) w.resetCounters();
             }
+            long cpuBefore = serverCpuNanos == null ? -1 : serverCpuNanos.getAsLong();
             long elapsed = runPhase(config, workers, config.requests(), config.maxDuration(), true);
+            long cpu = cpuBefore < 0 ? -1 : serverCpuNanos.getAsLong() - cpuBefore;
 
             long[][] totals = new long[workers.length][];
             long[][] ttfbs = new long[workers.length][];
@@ -102,7 +118,7 @@ public final class LoadGenerator {
             int ok = completed - (int) errors;
             return new Result(config, completed, ok, errors, sortedReasons, elapsed / 1e9,
                     LatencyStats.of(totals, counts),
-                    config.stream() ? LatencyStats.of(ttfbs, counts) : LatencyStats.of());
+                    config.stream() ? LatencyStats.of(ttfbs, counts) : LatencyStats.of(), cpu);
         } finally {
             for (Worker w : workers) w.closeQuietly();
         }

@@ -115,6 +115,11 @@ final class NginxProxy implements AutoCloseable {
         throw last;
     }
 
+    /** See {@link ChildProcess#cpuNanos()}. */
+    long cpuNanos() {
+        return process.cpuNanos();
+    }
+
     @Override
     public void close() {
         process.close();

@@ -41,13 +41,13 @@ final class ResultTable {
                 .thenComparingInt(r -> targetRank(r.target())));
         StringBuilder sb = new StringBuilder();
         sb.append("| target | mode | conc | requests | errors | req/s | p50 ms | p99 ms | TTFB p50 ms | TTFB p99 ms "
-                + "| added p50 ms | added p99 ms |\n");
-        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| added p50 ms | added p99 ms | server CPU µs/req |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row row : sorted) {
             sb.append("| ").append(row.target()).append(" | ").append(row.mode()).append(" | ")
                     .append(row.concurrency()).append(" | ");
             if (row.result() == null) {
-                sb.append(row.skipped()).append(" | | | | | | | | |\n");
+                sb.append(row.skipped()).append(" | | | | | | | | | |\n");
                 continue;
             }
             LoadGenerator.Result r = row.result();
@@ -64,12 +64,13 @@ final class ResultTable {
             }
             Row direct = baseline(rows, row);
             if (direct == null || DIRECT.equals(row.target()) || r.ok() == 0 || direct.result().ok() == 0) {
-                sb.append("– | – |\n");
+                sb.append("– | – | ");
             } else {
                 LoadGenerator.Result d = direct.result();
                 sb.append(signedMs(r.total().percentileNanos(50) - d.total().percentileNanos(50))).append(" | ")
-                        .append(signedMs(r.total().percentileNanos(99) - d.total().percentileNanos(99))).append(" |\n");
+                        .append(signedMs(r.total().percentileNanos(99) - d.total().percentileNanos(99))).append(" | ");
             }
+            sb.append(cpu(r)).append(" |\n");
         }
         return sb.toString();
     }
@@ -118,6 +119,12 @@ final class ResultTable {
 
     static String signedMs(long nanos) {
         return String.format(Locale.ROOT, "%+.3f", nanos / 1e6);
+    }
+
+    /** The server's CPU µs per request with one decimal, or – when it was not measured. */
+    static String cpu(LoadGenerator.Result r) {
+        double us = r.serverCpuMicrosPerRequest();
+        return us < 0 ? "–" : String.format(Locale.ROOT, "%.1f", us);
     }
 
     static String fmt0(double v) {

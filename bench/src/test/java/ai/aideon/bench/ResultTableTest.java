@@ -14,7 +14,7 @@ class ResultTableTest {
         LoadGenerator.Config cfg = LoadGenerator.Config.of("127.0.0.1", 1, "k", stream, 1, 0, 100,
                 Duration.ofSeconds(1));
         return new LoadGenerator.Result(cfg, nanos.length, nanos.length, 0, Map.of(), 1.0,
-                LatencyStats.of(nanos), stream ? LatencyStats.of(nanos) : LatencyStats.of());
+                LatencyStats.of(nanos), stream ? LatencyStats.of(nanos) : LatencyStats.of(), 2_000L * nanos.length);
     }
 
     @Test
@@ -30,7 +30,7 @@ class ResultTableTest {
         assertThat(lines[2]).startsWith("| direct | chat | 1 | 1 | 0 | 1 | 1.000 | 1.000 | – | – | – | – |");
         assertThat(lines[3]).startsWith("| gateway | chat | 1 | skipped (install x)");
         assertThat(lines[4])
-                .isEqualTo("| nginx | chat | 1 | 1 | 0 | 1 | 1.200 | 1.200 | – | – | +0.200 | +0.200 |");
+                .isEqualTo("| nginx | chat | 1 | 1 | 0 | 1 | 1.200 | 1.200 | – | – | +0.200 | +0.200 | 2.0 |");
         assertThat(ResultTable.errors(rows)).isEmpty();
     }
 
@@ -51,7 +51,7 @@ class ResultTableTest {
         LoadGenerator.Config cfg = LoadGenerator.Config.of("127.0.0.1", 1, "k", true, 16, 0, 100,
                 Duration.ofSeconds(1));
         LoadGenerator.Result r = new LoadGenerator.Result(cfg, 10, 7, 3, Map.of("HTTP 502: bad gateway", 3L), 1.0,
-                LatencyStats.of(1, 2, 3, 4, 5, 6, 7), LatencyStats.of(1, 2, 3, 4, 5, 6, 7));
+                LatencyStats.of(1, 2, 3, 4, 5, 6, 7), LatencyStats.of(1, 2, 3, 4, 5, 6, 7), -1);
 
         assertThat(ResultTable.errors(List.of(ResultTable.Row.measured("gateway", r))))
                 .isEqualTo("- gateway stream c16: 3 errors — 3× HTTP 502: bad gateway\n");

@@ -47,6 +47,7 @@ public final class Router {
 
     private static final Comparator<Candidate> CHEAPEST_FIRST = Comparator
             .comparing((Candidate c) -> c.model().price().outputPerMTokens())
+            .thenComparing(c -> c.model().price().perImage()) // image models have no token price
             .thenComparingInt(c -> c.model().contextWindow() > 0 ? c.model().contextWindow() : Integer.MAX_VALUE);
 
     private final Supplier<Catalog> catalog;
@@ -292,7 +293,10 @@ public final class Router {
         }
     }
 
-    /** No entry is marked quick: approximate "quick" by cheapest output, then smallest window (smaller model). */
+    /**
+     * No entry is marked quick: approximate "quick" by cheapest output (per token, or per image for image models),
+     * then smallest window (smaller model).
+     */
     private static void addCheapestFirst(Catalog cat, List<RouteEntry> general, List<Candidate> out) {
         List<Candidate> sorted = new ArrayList<>(general.size());
         for (RouteEntry e : general) {

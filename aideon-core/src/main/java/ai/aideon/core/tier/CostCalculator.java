@@ -39,6 +39,27 @@ public final class CostCalculator {
         return new Amounts(1, tokens, 0, 0, cost);
     }
 
+    /**
+     * The worst case of an image request: 1 request, {@code n} images, and the dearest candidate's price for
+     * {@code n} images (fallback may land on any of them).
+     */
+    public static Amounts imagesWorstCase(RoutePlan plan, int n) {
+        Objects.requireNonNull(plan, "plan");
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be >= 1: " + n);
+        }
+        long cost = 0;
+        for (Candidate c : plan.candidates()) {
+            cost = Math.max(cost, c.model().price().imageCostMicros(n));
+        }
+        return new Amounts(1, 0, n, 0, cost);
+    }
+
+    /** What an image request that delivered {@code images} images from {@code m} counts: exactly those images. */
+    public static Amounts imagesActual(ModelSpec m, int images) {
+        return new Amounts(1, 0, images, 0, m.price().imageCostMicros(images));
+    }
+
     /** {@link #worstCase(RoutePlan, Integer, int)} for one choice ({@code n = 1}). */
     public static Amounts worstCase(RoutePlan plan, Integer maxTokens) {
         return worstCase(plan, maxTokens, 1);

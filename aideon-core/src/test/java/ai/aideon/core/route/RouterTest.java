@@ -427,4 +427,47 @@ class RouterTest {
                 Map.of("free", List.<RouteEntry>of(entry(TOGETHER_70B, Role.PRIMARY))))));
         assertThat(ids(r.plan(ask("aideon/cloud", "hi"), RouteContext.of("free")))).containsExactly(TOGETHER_70B.id());
     }
+
+    @Nested
+    class ImagePlans {
+        private ModelSpec image(String id, String usdPerImage, Set<String> tiers) {
+            return new ModelSpec(id, "together", id, Modality.IMAGE, Source.CLOUD, Set.of(), 0,
+                    new Price(null, null, new java.math.BigDecimal(usdPerImage), null, null, null), tiers, id);
+        }
+
+        private final ModelSpec sdxl = image("sdxl", "0.0019", ALL_TIERS);
+        private final ModelSpec sd15 = image("sd15", "0.0010", ALL_TIERS);
+        private final ModelSpec turbo = image("turbo", "0.0010", Set.of("premium"));
+        private final ModelSpec playground = image("playground", "0.0050", Set.of("premium"));
+        private final Router images = new Router(() -> new Catalog(List.of(sdxl, sd15, turbo, playground),
+                List.of(new Route("aideon/image", Modality.IMAGE, "images", Map.of(
+                        "free", List.of(entry(sdxl, Role.PRIMARY), entry(sd15, Role.FALLBACK)),
+                        "premium", List.of(entry(sdxl, Role.PRIMARY), entry(sd15, Role.FALLBACK),
+                                entry(turbo, Role.QUICK), entry(playground, Role.QUALITY)))))),
+                HealthView.alwaysAvailable(), RouterSettings.defaults());
+
+        @Test
+        void quickAndQualityEntriesGoFirstForTheirRoles() throws Exception {
+            assertThat(ids(images.planModality("aideon/image", Modality.IMAGE, null,
+                    new RouteContext("premium", Role.QUICK, false)))).containsExactly("turbo", "sdxl", "sd15");
+            assertThat(ids(images.planModality("aideon/image", Modality.IMAGE, null,
+                    new RouteContext("premium", Role.QUALITY, false)))).containsExactly("playground", "sdxl", "sd15");
+        }
+
+        @Test
+        void quickWithoutAQuickEntryPicksTheCheapestImageFirst() throws Exception {
+            RoutePlan plan = images.planModality("aideon/image", Modality.IMAGE, null,
+                    new RouteContext("free", Role.QUICK, false));
+            assertThat(ids(plan)).containsExactly("sd15", "sdxl");
+            assertThat(reasons(plan).get(0)).isEqualTo("cheapest (quick)");
+        }
+
+        @Test
+        void localOnlyHasNoImageEngineAndSaysSo() {
+            RoutingException e = catchThrowableOfType(RoutingException.class, () -> images.planModality(
+                    "aideon/image", Modality.IMAGE, null, new RouteContext("free", null, true)));
+            assertThat(e.reason()).isEqualTo(RoutingException.Reason.NO_LOCAL_ENGINE);
+            assertThat(e.getMessage()).contains("no local image engine");
+        }
+    }
 }

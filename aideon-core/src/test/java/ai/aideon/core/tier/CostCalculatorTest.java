@@ -80,4 +80,23 @@ class CostCalculatorTest {
     void aFreeModelCostsNothingButStillCountsTokens() {
         assertThat(CostCalculator.worstCase(plan(100, LOCAL), 50)).isEqualTo(new Amounts(1, 150, 0, 0, 0));
     }
+
+    private static ModelSpec imageModel(String id, String usdPerImage) {
+        return new ModelSpec(id, "together", id, Modality.IMAGE, Source.CLOUD, Set.of(), 0,
+                new Price(null, null, new java.math.BigDecimal(usdPerImage), null, null, null), Set.of("free"), id);
+    }
+
+    @Test
+    void imagesReserveTheDearestCandidateForAllImagesAndSettleExactlyWhatWasDelivered() {
+        ModelSpec sdxl = imageModel("sdxl", "0.0019");
+        ModelSpec playground = imageModel("playground", "0.0050");
+        RoutePlan p = plan(0, sdxl, playground);
+        Amounts worst = CostCalculator.imagesWorstCase(p, 3);
+        assertThat(worst).isEqualTo(new Amounts(1, 0, 3, 0, 15_000)); // 3 × $0.0050 = 15000 µ$
+        assertThat(CostCalculator.imagesActual(sdxl, 3)).isEqualTo(new Amounts(1, 0, 3, 0, 5_700));
+        // a sub-micro-dollar price still rounds up, never down
+        assertThat(CostCalculator.imagesActual(imageModel("tiny", "0.0000001"), 1).costMicros()).isEqualTo(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CostCalculator.imagesWorstCase(p, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

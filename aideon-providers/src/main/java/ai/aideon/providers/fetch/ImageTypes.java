@@ -4,10 +4,13 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-/** The image media types we pass on, and how to recognise each from its first bytes. */
-final class ImageTypes {
-    static final String PNG = "image/png";
-    static final String JPEG = "image/jpeg";
+/**
+ * The image media types we pass on, and how to recognise each from its first bytes. Public for the image-generation
+ * adapters, which check that what an upstream calls an image is one.
+ */
+public final class ImageTypes {
+    public static final String PNG = "image/png";
+    public static final String JPEG = "image/jpeg";
     static final String GIF = "image/gif";
     static final String WEBP = "image/webp";
     /** Every type {@link #sniff} can recognise; an allowed type must be one of them or it could never match. */
@@ -35,7 +38,7 @@ final class ImageTypes {
     }
 
     /** The image type the bytes start like, if any. */
-    static Optional<String> sniff(byte[] bytes) {
+    public static Optional<String> sniff(byte[] bytes) {
         if (startsWith(bytes, PNG_SIGNATURE)) {
             return Optional.of(PNG);
         }

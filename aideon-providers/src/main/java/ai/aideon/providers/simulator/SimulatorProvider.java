@@ -14,6 +14,9 @@ import ai.aideon.core.api.SpeechAudio;
 import ai.aideon.core.api.SpeechRequest;
 import ai.aideon.core.api.Transcription;
 import ai.aideon.core.api.TranscriptionRequest;
+import ai.aideon.core.api.GeneratedImages;
+import ai.aideon.core.api.ImageRequest;
+import ai.aideon.core.provider.ImageProvider;
 import ai.aideon.core.provider.SpeechProvider;
 import ai.aideon.core.provider.TranscriptionProvider;
 import ai.aideon.providers.local.LocalEngines;
@@ -36,10 +39,11 @@ import java.util.function.Function;
  *
  * <p>Speech and transcription stand in for Together's cartesia/sonic and Whisper in demo mode: speech is a quiet
  * tone sequence as long as the text would take to say, transcription a made-up sentence naming the clip's length.
- * Both fail, go down and wait exactly like chat.
+ * Both fail, go down and wait exactly like chat. Images stand in for Together's image models: real PNGs of the
+ * requested size (see {@link SimulatedImage}), the same bytes for the same prompt, seed and model.
  */
 public final class SimulatorProvider implements ChatProvider, EmbeddingProvider, SpeechProvider,
-        TranscriptionProvider {
+        TranscriptionProvider, ImageProvider {
     private static final String FINGERPRINT = "fp_aideon_sim";
 
     private final SimulatorSettings settings;
@@ -204,6 +208,33 @@ public final class SimulatorProvider implements ChatProvider, EmbeddingProvider,
         String text = SimulatedAudio.transcript(r.audio(), seconds);
         String language = r.translate() || r.language() == null || r.language().isBlank() ? "en" : r.language();
         return new Transcription(text, language, seconds, List.of(new Transcription.Segment(0, 0, seconds, text)));
+    }
+
+    /**
+     * Simulated image generation: {@code n} PNGs of the requested size, always bytes (the gateway hosts them when
+     * the client wants URLs). Image {@code i} is drawn with seed {@code seed + i}, so the images of one request
+     * differ while a repeated request gives the same ones; no seed counts as seed 0.
+     */
+    @Override
+    public GeneratedImages generate(ModalityCall<ImageRequest> call) throws ProviderException {
+        ImageRequest r = call.request();
+        if (r.prompt() == null || r.prompt().isBlank()) {
+            throw badRequest("prompt is empty: there is nothing to draw", "prompt");
+        }
+        checkUp(null, Function.identity());
+        String model = call.model().upstreamId();
+        SimulatorSettings.ModelBehaviour behaviour = settings.behaviour(model);
+        failIfOverloaded(model, behaviour, drawFaults());
+        await(settings.firstTokenLatency().plus(behaviour.extraLatency()), call.timeout(), Function.identity());
+        checkUp(null, Function.identity());
+        long seed = r.seed() == null ? 0 : r.seed();
+        List<GeneratedImages.Image> images = new ArrayList<>(r.n());
+        for (int i = 0; i < r.n(); i++) {
+            byte[] png = SimulatedImage.png(settings.seed() * 31 + seed + i, model + "\u0000" + r.prompt(), r.width(),
+                    r.height());
+            images.add(GeneratedImages.Image.ofBytes(png, "image/png"));
+        }
+        return new GeneratedImages(images);
     }
 
     private static ProviderException badRequest(String message, String param) {

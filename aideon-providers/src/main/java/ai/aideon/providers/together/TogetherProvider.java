@@ -3,6 +3,8 @@ package ai.aideon.providers.together;
 import ai.aideon.core.api.ChatResponse;
 import ai.aideon.core.api.EmbeddingRequest;
 import ai.aideon.core.api.EmbeddingResponse;
+import ai.aideon.core.api.GeneratedImages;
+import ai.aideon.core.api.ImageRequest;
 import ai.aideon.core.api.SpeechAudio;
 import ai.aideon.core.api.SpeechRequest;
 import ai.aideon.core.api.Transcription;
@@ -11,6 +13,7 @@ import ai.aideon.core.provider.ChatCall;
 import ai.aideon.core.provider.ChatProvider;
 import ai.aideon.core.provider.ChatStream;
 import ai.aideon.core.provider.EmbeddingProvider;
+import ai.aideon.core.provider.ImageProvider;
 import ai.aideon.core.provider.ModalityCall;
 import ai.aideon.core.provider.ProviderException;
 import ai.aideon.core.provider.ProviderException.Kind;
@@ -39,11 +42,18 @@ import java.util.Locale;
  * <p>Speech: {@code POST /audio/speech} (see {@link SpeechRequestWriter}): wav, mp3, or pcm as raw s16le at 24 kHz;
  * OpenAI voice names become a sonic voice. The answer's bytes are handed on as they arrive. Transcription is the
  * OpenAI-compatible multipart upload with {@code verbose_json}.
+ *
+ * <p>Images: {@code POST /images/generations} (see {@link TogetherImages}), PNG, base64 or Together-hosted URLs as
+ * the client asked. Option {@code max_images_per_request} (default 4, Together's documented limit) splits a larger
+ * {@code n} into batches.
  */
 public final class TogetherProvider implements ChatProvider, EmbeddingProvider, SpeechProvider,
-        TranscriptionProvider {
+        TranscriptionProvider, ImageProvider {
+    static final String MAX_IMAGES_OPTION = "max_images_per_request";
+
     private final OpenAiCompatibleProvider delegate;
     private final URI speechUri;
+    private final TogetherImages images;
 
     public TogetherProvider(ProviderSettings settings) {
         this(settings, Clock.systemUTC());
@@ -52,6 +62,18 @@ public final class TogetherProvider implements ChatProvider, EmbeddingProvider, 
     public TogetherProvider(ProviderSettings settings, Clock clock) {
         this.delegate = new OpenAiCompatibleProvider(settings, OpenAiDialect.TOGETHER, clock);
         this.speechUri = delegate.endpoint("/audio/speech");
+        this.images = new TogetherImages(settings.name(), delegate.transport(),
+                delegate.endpoint("/images/generations"), maxImagesPerRequest(settings));
+    }
+
+    private static int maxImagesPerRequest(ProviderSettings settings) {
+        String value = settings.option(MAX_IMAGES_OPTION, "4");
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("provider '" + settings.name() + "': option " + MAX_IMAGES_OPTION
+                    + " must be a whole number, not '" + value + "'");
+        }
     }
 
     @Override
@@ -95,6 +117,11 @@ public final class TogetherProvider implements ChatProvider, EmbeddingProvider, 
         String contentType = upstreamType.startsWith("audio/") && !format.equals("pcm") ? upstreamType
                 : SpeechRequestWriter.contentType(format);
         return new SpeechAudio(contentType, format, body.stream(), r.input().length());
+    }
+
+    @Override
+    public GeneratedImages generate(ModalityCall<ImageRequest> call) throws ProviderException {
+        return images.generate(call);
     }
 
     @Override

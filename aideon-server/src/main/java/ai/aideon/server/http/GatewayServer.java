@@ -23,6 +23,7 @@ public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     private static final Set<String> KNOWN_PATHS = Set.of("/v1/chat/completions", "/v1/completions", "/v1/models",
             "/v1/embeddings", "/v1/audio/speech", "/v1/audio/transcriptions", "/v1/audio/translations",
+            "/v1/images/generations",
             "/aideon/v1/explain", "/aideon/v1/health", "/health", "/aideon/v1/estimate", "/aideon/v1/usage",
             "/aideon/v1/admin/keys", "/aideon/v1/admin/tenants", "/aideon/v1/admin/reconciliation",
             "/aideon/v1/admin/conversions", "/aideon/v1/admin/reload");
@@ -54,6 +55,7 @@ public final class GatewayServer implements AutoCloseable {
         AdminHandler admin = new AdminHandler(engine);
         EmbeddingsHandler embeddings = new EmbeddingsHandler(engine);
         AudioHandler audio = new AudioHandler(engine);
+        ImagesHandler images = new ImagesHandler(engine, clock, new ImageStore());
         HttpRouting.Builder routing = HttpRouting.builder()
                 .post("/v1/chat/completions", guarded(chat::chat))
                 .post("/v1/completions", guarded(chat::completion))
@@ -61,6 +63,8 @@ public final class GatewayServer implements AutoCloseable {
                 .post("/v1/audio/speech", guarded(audio::speech))
                 .post("/v1/audio/transcriptions", guarded(audio::transcriptions))
                 .post("/v1/audio/translations", guarded(audio::translations))
+                .post("/v1/images/generations", guarded(images::generate))
+                .get(ImagesHandler.IMAGE_PATH + "*", guarded(images::serve))
                 .get("/v1/models", guarded(catalog::list))
                 .get("/v1/models/*", guarded(catalog::one))
                 .get("/aideon/v1/explain", guarded(explain::explain))

@@ -1,0 +1,108 @@
+package ai.aideon.store;
+
+import ai.aideon.core.tier.UsageRow;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SQLite ledger's sink: a batch is durable once it is in this process's {@link LedgerJournal} (one
+ * {@code write}, plus an fsync with {@link Durability#FSYNC}), and a {@link LedgerIndexer} copies it into the
+ * database moments later in large transactions.
+ *
+ * <p>Why not commit each batch to SQLite directly, as before: a SQLite commit of a lone row costs ~35 µs of
+ * request time on the bench VM (B-tree inserts in the table and its indexes, a WAL frame per touched page, the lease
+ * updates), which made the metered gateway 30% slower than the storeless one at one request at a time; a journal
+ * append costs a few µs and the database work, batched by the hundred, costs far less per row. Durability is the
+ * same class as SQLite's own WAL with {@code synchronous=NORMAL}/{@code FULL}: the journal <em>is</em> the
+ * ledger's write-ahead log, and the database is rebuilt from it after a crash ({@link #recoverOrphans}).
+ *
+ * <p>The cost: queries see a row up to {@link LedgerIndexer#LINGER} late, unless they {@link #sync} first
+ * (reports and lease accounting do), and an operator reading the database file with another tool after a crash
+ * sees the last rows only once the store is opened again. PostgreSQL keeps committing each batch directly: an
+ * instance's local journal would be out of reach of the others if that instance never came back.
+ *
+ * <p>The journal and the indexer's thread start with the first row, so a store opened only to read (the CLI)
+ * leaves no journal behind.
+ */
+final class JournaledLedgerSink implements LedgerSink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JournaledLedgerSink.class);
+
+    private final Path journalRoot;
+    private final Durability durability;
+    private final LedgerWriter writer;
+    private LedgerJournal journal;
+    private volatile LedgerIndexer indexer;
+    /**
+     * Reused for every batch's records (only the group commit's leader writes). Direct: the channel would copy a heap
+     * buffer into a temporary direct one per write, and on a virtual thread (every request runs on one) that
+     * temporary is allocated and freed each time instead of cached, which measured ~5 µs per write.
+     */
+    private ByteBuffer records = ByteBuffer.allocateDirect(64 * 1024);
+
+    JournaledLedgerSink(Path dbFile, Durability durability, LedgerWriter writer) {
+        this.journalRoot = LedgerJournal.root(dbFile);
+        this.durability = durability;
+        this.writer = writer;
+    }
+
+    /** Replays what processes that died left in their journals; see {@link LedgerJournal#recoverOrphans}. */
+    static long recoverOrphans(Path dbFile, LedgerWriter writer) {
+        return LedgerJournal.recoverOrphans(LedgerJournal.root(dbFile), writer::commit);
+    }
+
+    @Override
+    public void write(List<UsageRow> rows) throws Exception {
+        if (journal == null) {
+            start();
+        }
+        if (!indexer.hasRoom(rows.size())) {
+            throw new StoreException("the ledger's database has fallen " + LedgerIndexer.MAX_QUEUED
+                    + " rows behind its journal; refusing more until it catches up", null);
+        }
+        records.clear();
+        for (UsageRow row : rows) {
+            records = JournalCodec.encode(row, records);
+        }
+        records.flip();
+        journal.append(records, rows.size());
+        indexer.submit(rows);
+    }
+
+    private void start() throws java.io.IOException {
+        LedgerJournal created = LedgerJournal.create(journalRoot, durability);
+        journal = created;
+        indexer = new LedgerIndexer(writer::commit, created::deleteIndexed, "aideon-ledger-indexer");
+        LOG.debug("ledger journal at {}", created.directory());
+    }
+
+    /**
+     * No: a journal write costs about what letting others join would (a virtual thread's yield), and rows that
+     * arrive during a write join the next batch anyway.
+     */
+    @Override
+    public boolean gatherBeforeWrite() {
+        return false;
+    }
+
+    @Override
+    public void sync() {
+        LedgerIndexer current = indexer;
+        if (current != null) {
+            current.sync();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (indexer != null) {
+            indexer.close();
+            // Delete the journal only when the database holds all of it; else the next open replays it.
+            journal.close(indexer.caughtUp());
+        }
+        writer.close();
+    }
+}

@@ -1,0 +1,322 @@
+package ai.aideon.store;
+
+import ai.aideon.core.tier.UsageRow;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One process's append-only journal of ledger rows: the durable half of the SQLite ledger (see
+ * {@link JournaledLedgerSink}). Rows are appended in batches to segment files in a directory of this process's
+ * own, {@code <db file>-ledger/<journal id>/}, which it holds an exclusive file lock on; a segment is deleted once
+ * every row in it is in the database. A directory whose lock is free belongs to a process that died: its rows are
+ * replayed into the database by {@link #recoverOrphans} (idempotently: the ledger ignores request ids it has).
+ *
+ * <p>Durable means what {@link Durability} says: {@link Durability#OS} returns once {@code write} put the bytes in
+ * the page cache (survives kill -9), {@link Durability#FSYNC} also forces them to disk.
+ *
+ * <p>{@link #append} is called by one thread at a time (the group commit's leader); {@link #deleteIndexed} by the
+ * indexer, concurrently.
+ */
+final class LedgerJournal implements AutoCloseable {
+
+    /** A segment is closed and a new one begun once it holds this much. */
+    static final long SEGMENT_BYTES = 8L << 20;
+    private static final String LOCK_FILE = "lock";
+    private static final String SEGMENT_SUFFIX = ".seg";
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerJournal.class);
+
+    private final Path dir;
+    private final FileChannel lockChannel;
+    private final boolean fsync;
+    private final long segmentBytes;
+    /** Closed segments not yet deleted, oldest first, with the sequence number of their last row. */
+    private final Deque<Segment> closedSegments = new ArrayDeque<>();
+    private FileChannel active;
+    private Path activePath;
+    private long activeBytes;
+    private long segmentNumber;
+    /** Sequence number of the last row appended: rows are numbered 1, 2, … in append order. */
+    private long lastSeq;
+    private boolean closed;
+
+    private LedgerJournal(Path dir, FileChannel lockChannel, boolean fsync, long segmentBytes) {
+        this.dir = dir;
+        this.lockChannel = lockChannel;
+        this.fsync = fsync;
+        this.segmentBytes = segmentBytes;
+    }
+
+    /** The directory that holds every process's journal of the database {@code dbFile}. */
+    static Path root(Path dbFile) {
+        return dbFile.resolveSibling(dbFile.getFileName() + "-ledger");
+    }
+
+    /** Creates and locks a new journal directory under {@code root}. */
+    static LedgerJournal create(Path root, Durability durability) throws IOException {
+        return create(root, durability, SEGMENT_BYTES);
+    }
+
+    /** As {@link #create(Path, Durability)}, with segments closed at {@code segmentBytes} (tests use small ones). */
+    static LedgerJournal create(Path root, Durability durability, long segmentBytes) throws IOException {
+        Path dir = root.resolve("j-" + System.currentTimeMillis() + "-" + RandomIds.base32(8));
+        Files.createDirectories(dir);
+        FileChannel lock = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        try {
+            if (lock.tryLock() == null) {
+                throw new IOException("cannot lock the new ledger journal " + dir);
+            }
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        LedgerJournal journal = new LedgerJournal(dir, lock, durability == Durability.FSYNC, segmentBytes);
+        journal.openSegment();
+        return journal;
+    }
+
+    /**
+     * Writes {@code records} ({@code rowCount} encoded rows) durably and returns the sequence number of the last.
+     * On failure nothing of the batch counts: what was written of it is cut off, or its segment is closed at the
+     * torn record, and the next batch starts a new segment.
+     */
+    long append(ByteBuffer records, int rowCount) throws IOException {
+        if (closed) {
+            throw new IOException("the ledger journal is closed");
+        }
+        if (active == null) {
+            openSegment();
+        }
+        long before = activeBytes;
+        try {
+            while (records.hasRemaining()) {
+                activeBytes += active.write(records);
+            }
+            if (fsync) {
+                active.force(false);
+            }
+        } catch (IOException | RuntimeException e) {
+            abandonSegment(before);
+            throw e;
+        }
+        lastSeq += rowCount;
+        if (activeBytes >= segmentBytes) {
+            closeSegment();
+        }
+        return lastSeq;
+    }
+
+    /** Deletes the closed segments whose rows are all in the database ({@code seq} and before). */
+    void deleteIndexed(long seq) {
+        while (true) {
+            Segment oldest;
+            synchronized (closedSegments) {
+                oldest = closedSegments.peekFirst();
+                if (oldest == null || oldest.lastSeq > seq) {
+                    return;
+                }
+                closedSegments.removeFirst();
+            }
+            delete(oldest.path);
+        }
+    }
+
+    /**
+     * Closes the journal. With {@code everythingIndexed} its files are deleted (a clean shutdown leaves nothing to
+     * replay); otherwise they stay for the next open to recover.
+     */
+    @Override
+    public void close() {
+        close(false);
+    }
+
+    void close(boolean everythingIndexed) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeQuietly(active);
+        active = null;
+        if (everythingIndexed) {
+            synchronized (closedSegments) {
+                closedSegments.clear();
+            }
+            deleteDirectory(dir);
+        }
+        closeQuietly(lockChannel); // releases the lock
+    }
+
+    private void openSegment() throws IOException {
+        segmentNumber++;
+        activePath = dir.resolve("%012d%s".formatted(segmentNumber, SEGMENT_SUFFIX));
+        active = FileChannel.open(activePath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        activeBytes = 0;
+        if (fsync) {
+            forceDirectory(); // the new file's name must survive a power cut too
+        }
+    }
+
+    private void closeSegment() {
+        closeQuietly(active);
+        synchronized (closedSegments) {
+            closedSegments.addLast(new Segment(activePath, lastSeq));
+        }
+        active = null;
+    }
+
+    /** After a failed write: cut the segment back to its last whole batch if possible, and start a new one. */
+    private void abandonSegment(long goodBytes) {
+        try {
+            active.truncate(goodBytes);
+        } catch (IOException | RuntimeException e) {
+            // Replay stops at the torn record, which now ends this segment: nothing after it is lost.
+            LOG.warn("could not cut a failed write from ledger journal segment {}", activePath.getFileName());
+        }
+        activeBytes = goodBytes;
+        closeSegment();
+    }
+
+    private void forceDirectory() {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | RuntimeException ignored) {
+            // not every file system lets a directory be opened; the file's own data is still forced
+        }
+    }
+
+    /**
+     * Replays the journals of processes that are gone (their lock is free) into {@code sink}, oldest segment
+     * first, then deletes them. Returns the number of rows replayed. A journal whose replay fails is kept for the
+     * next attempt.
+     */
+    static long recoverOrphans(Path root, BatchWriter sink) {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        long replayed = 0;
+        try (DirectoryStream<Path> journals = Files.newDirectoryStream(root, Files::isDirectory)) {
+            for (Path journal : journals) {
+                replayed += recoverIfOrphan(journal, sink);
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot read the ledger journals in " + root, e);
+        }
+        return replayed;
+    }
+
+    /** Writes a batch of replayed rows durably into the database, or throws. */
+    @FunctionalInterface
+    interface BatchWriter {
+        void write(List<UsageRow> rows) throws Exception;
+    }
+
+    private static long recoverIfOrphan(Path journal, BatchWriter sink) {
+        FileChannel opened;
+        try {
+            opened = FileChannel.open(journal.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            return 0; // another process recovered and removed it meanwhile
+        } catch (IOException e) {
+            throw new StoreException("cannot open the lock of ledger journal " + journal, e);
+        }
+        try (FileChannel lock = opened) {
+            FileLock held;
+            try {
+                held = lock.tryLock();
+            } catch (OverlappingFileLockException e) {
+                return 0; // a journal of this very process, alive
+            }
+            if (held == null) {
+                return 0; // another live process's journal
+            }
+            long rows = 0;
+            for (Path segment : segments(journal)) {
+                rows += replay(segment, sink);
+                delete(segment);
+            }
+            deleteDirectory(journal);
+            if (rows > 0) {
+                LOG.info("recovered {} ledger rows from journal {} of a process that stopped before indexing them",
+                        rows, journal.getFileName());
+            }
+            return rows;
+        } catch (Exception e) {
+            throw new StoreException("cannot recover the ledger journal " + journal, e);
+        }
+    }
+
+    private static long replay(Path segment, BatchWriter sink) throws Exception {
+        ByteBuffer data = ByteBuffer.wrap(Files.readAllBytes(segment));
+        JournalCodec.Decoded decoded = JournalCodec.decode(data);
+        if (decoded.unreadBytes() > 0) {
+            LOG.warn("ledger journal segment {} ends with {} bytes of a torn write; the rows before it are replayed",
+                    segment, decoded.unreadBytes());
+        }
+        List<UsageRow> rows = decoded.rows();
+        for (int from = 0; from < rows.size(); from += GroupCommitLedger.MAX_BATCH) {
+            sink.write(rows.subList(from, Math.min(rows.size(), from + GroupCommitLedger.MAX_BATCH)));
+        }
+        return rows.size();
+    }
+
+    private static List<Path> segments(Path journal) throws IOException {
+        List<Path> segments = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(journal, "*" + SEGMENT_SUFFIX)) {
+            files.forEach(segments::add);
+        }
+        segments.sort(null); // zero-padded numbers: name order is write order
+        return segments;
+    }
+
+    private static void deleteDirectory(Path journal) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(journal)) {
+            files.forEach(LedgerJournal::delete);
+        } catch (IOException e) {
+            LOG.warn("could not list ledger journal {} for deletion", journal, e);
+        }
+        delete(journal);
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (NoSuchFileException ignored) {
+            // already gone
+        } catch (IOException e) {
+            LOG.warn("could not delete ledger journal file {}", file, e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing left to do with it
+        }
+    }
+
+    Path directory() {
+        return dir;
+    }
+
+    private record Segment(Path path, long lastSeq) {
+    }
+}

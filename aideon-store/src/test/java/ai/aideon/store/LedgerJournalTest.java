@@ -1,0 +1,166 @@
+package ai.aideon.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.aideon.core.tier.AccountKey;
+import ai.aideon.core.tier.Amounts;
+import ai.aideon.core.tier.Lease;
+import ai.aideon.core.tier.LeaseSpend;
+import ai.aideon.core.tier.Meter;
+import ai.aideon.core.tier.Period;
+import ai.aideon.core.tier.UsageRow;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The SQLite ledger's journal: its record format, torn tails, segments, and replay after a process died. */
+class LedgerJournalTest {
+
+    @TempDir
+    Path tmp;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-03-04T10:00:00Z"));
+
+    @Test
+    void aRecordKeepsEveryFieldOfItsRowIncludingNullsAndNonAsciiText() {
+        UsageRow full = new UsageRow("req-ü1", "ten_a", "key_1", "premium", "aideon/text", "together",
+                "meta-llama/Llama-3-70b — instruct", "cloud", 3, 1200, 300, new Amounts(1, 1500, 2, 7, 1_234_567),
+                850, 502, "overloaded", Instant.parse("2025-03-04T23:59:59.250Z"),
+                List.of(new LeaseSpend("lse_a", 1_234_567), new LeaseSpend("lse_b", 1)));
+        UsageRow sparse = new UsageRow("req-2", "ten_b", null, null, null, null, null, null, 0, 0, 0,
+                new Amounts(1, 0, 0, 0, 0), 0, 403, null, Instant.parse("2025-03-04T00:00:00Z"), List.of());
+
+        // Direct, as the sink's, and too small: encoding grows it and keeps it direct.
+        ByteBuffer buf = JournalCodec.encode(sparse, JournalCodec.encode(full, ByteBuffer.allocateDirect(16)));
+        assertThat(buf.isDirect()).isTrue();
+        buf.flip();
+        JournalCodec.Decoded decoded = JournalCodec.decode(buf);
+
+        assertThat(decoded.rows()).containsExactly(full, sparse);
+        assertThat(decoded.unreadBytes()).isZero();
+    }
+
+    @Test
+    void replayStopsAtATornOrCorruptRecordAndKeepsEverythingBeforeIt() {
+        ByteBuffer buf = ByteBuffer.allocate(64);
+        for (int i = 0; i < 3; i++) {
+            buf = JournalCodec.encode(Rows.row("req-" + i, "ten_a", clock.instant(), i), buf);
+        }
+        buf.flip();
+        byte[] whole = new byte[buf.remaining()];
+        buf.get(whole);
+
+        // Cut short inside the last record (a write the power cut interrupted).
+        JournalCodec.Decoded torn = JournalCodec.decode(ByteBuffer.wrap(whole, 0, whole.length - 5).slice());
+        assertThat(torn.rows()).extracting(UsageRow::requestId).containsExactly("req-0", "req-1");
+        assertThat(torn.unreadBytes()).isPositive();
+
+        // A flipped byte in the second record's payload fails its checksum: nothing from there on is trusted.
+        byte[] corrupt = whole.clone();
+        int second = recordLength(whole, 0) + JournalCodec.HEADER_BYTES;
+        corrupt[second + JournalCodec.HEADER_BYTES + 10] ^= 0x40;
+        assertThat(JournalCodec.decode(ByteBuffer.wrap(corrupt)).rows()).extracting(UsageRow::requestId)
+                .containsExactly("req-0");
+    }
+
+    @Test
+    void rowsJournaledByAProcessThatDiedAreReplayedWhenTheStoreOpensWithTheirLeaseSpends() throws Exception {
+        String location = Backend.SQLITE.newLocation(tmp);
+        Path dbFile = StoreLocation.parse(location).sqliteFile();
+        AccountKey account = new AccountKey("ten_a", Meter.COST_MICROS, Period.DAY,
+                Period.DAY.windowStart(clock.instant()));
+        Lease lease;
+        try (Store store = Store.open(location, clock)) {
+            lease = store.allowances().lease(account, 10_000, 1_000, "i1", clock.instant().plusSeconds(60));
+            store.ledger().append(Rows.row("req-indexed", "ten_a", clock.instant(), 5,
+                    new LeaseSpend(lease.leaseId(), 5)));
+        }
+
+        // A journal left behind as a killed process leaves it: rows written, lock released, files kept. Small
+        // segments, so the replay crosses several of them; one row is already in the database (replay is
+        // idempotent, its spend must not count twice).
+        LedgerJournal dead = LedgerJournal.create(LedgerJournal.root(dbFile), Durability.OS, 300);
+        List<String> ids = new ArrayList<>();
+        for (String id : Stream.concat(Stream.of("req-indexed"),
+                Stream.iterate(0, i -> i + 1).limit(10).map(i -> "req-lost-" + i)).toList()) {
+            ByteBuffer record = JournalCodec.encode(Rows.row(id, "ten_a", clock.instant(), 7,
+                    new LeaseSpend(lease.leaseId(), 7)), ByteBuffer.allocate(64));
+            record.flip();
+            dead.append(record, 1);
+            ids.add(id);
+        }
+        try (Stream<Path> segments = Files.list(dead.directory())) {
+            assertThat(segments.filter(p -> p.toString().endsWith(".seg")).count()).isGreaterThan(1);
+        }
+        dead.close(false);
+
+        try (Store store = Store.open(location, clock)) {
+            assertThat(LedgerTest.rowIds(location)).containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(LedgerTest.leaseUsed(location, lease.leaseId())).isEqualTo(5 + 10 * 7);
+            assertThat(store.allowances().committed(account)).isEqualTo(5 + 10 * 7);
+        }
+        assertThat(Files.exists(dead.directory())).as("a replayed journal is removed").isFalse();
+    }
+
+    @Test
+    void aLiveJournalIsNotTakenOverByAnotherStoreAndACleanCloseLeavesNoJournal() throws Exception {
+        String location = Backend.SQLITE.newLocation(tmp);
+        Path root = LedgerJournal.root(StoreLocation.parse(location).sqliteFile());
+        try (Store first = Store.open(location, clock)) {
+            first.ledger().append(Rows.row("req-first", "ten_a", clock.instant(), 1));
+            try (Stream<Path> journals = Files.list(root)) {
+                assertThat(journals.count()).isEqualTo(1);
+            }
+            // A second store on the same file (the CLI beside a running gateway) leaves the live journal alone.
+            try (Store second = Store.open(location, clock)) {
+                assertThat(second.reports()).isNotNull();
+            }
+            try (Stream<Path> journals = Files.list(root)) {
+                assertThat(journals.count()).isEqualTo(1);
+            }
+            first.ledger().sync();
+            assertThat(LedgerTest.rowIds(location)).containsExactly("req-first");
+        }
+        try (Stream<Path> journals = Files.list(root)) {
+            assertThat(journals.count()).as("a clean close indexes everything and deletes its journal").isZero();
+        }
+    }
+
+    @Test
+    void indexedSegmentsAreDeletedWhileTheProcessRuns() throws Exception {
+        LedgerJournal journal = LedgerJournal.create(tmp.resolve("root"), Durability.FSYNC, 200);
+        try {
+            for (int i = 0; i < 6; i++) {
+                ByteBuffer record = JournalCodec.encode(Rows.row("req-" + i, "ten_a", clock.instant(), 1),
+                        ByteBuffer.allocate(64));
+                record.flip();
+                journal.append(record, 1);
+            }
+            long before = segmentCount(journal);
+            assertThat(before).isGreaterThan(2);
+
+            journal.deleteIndexed(2);
+            assertThat(segmentCount(journal)).isLessThan(before).isPositive();
+            journal.deleteIndexed(6);
+            assertThat(segmentCount(journal)).as("only the open segment is left").isLessThanOrEqualTo(1);
+        } finally {
+            journal.close(true);
+        }
+    }
+
+    private static long segmentCount(LedgerJournal journal) throws Exception {
+        try (Stream<Path> files = Files.list(journal.directory())) {
+            return files.filter(p -> p.toString().endsWith(".seg")).count();
+        }
+    }
+
+    private static int recordLength(byte[] data, int offset) {
+        return ByteBuffer.wrap(data, offset, 4).getInt();
+    }
+}
