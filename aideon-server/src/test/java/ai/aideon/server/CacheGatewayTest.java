@@ -354,6 +354,7 @@ class CacheGatewayTest {
     }
 
     private Map<String, Object> ledgerRow(String requestId) throws Exception {
+        gw.engine.syncLedger(); // rows are durable in the journal at once, in the database tables moments later
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("aideon.db"));
              PreparedStatement s = c.prepareStatement("SELECT route, provider, model, source, attempts, requests, "
                      + "tokens, cost_micros, status FROM usage_ledger WHERE request_id = ?")) {

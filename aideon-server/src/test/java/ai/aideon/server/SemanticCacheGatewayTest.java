@@ -117,6 +117,7 @@ class SemanticCacheGatewayTest {
         assertThat(cache.path("kind").asText()).isEqualTo("semantic");
         assertThat(cache.path("similarity").asDouble()).isGreaterThanOrEqualTo(0.92);
         assertThat(upstream.requestCount()).isEqualTo(1);
+        gw.engine.syncLedger();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("aideon.db"));
              PreparedStatement s = c.prepareStatement(
                      "SELECT route, source, cost_micros FROM usage_ledger WHERE request_id = ?")) {
