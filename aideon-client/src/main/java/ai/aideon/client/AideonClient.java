@@ -1,11 +1,17 @@
 package ai.aideon.client;
 
+import ai.aideon.client.cache.CacheDirective;
+import ai.aideon.client.cache.CachedChat;
+import ai.aideon.client.cache.ChatHit;
+import ai.aideon.client.cache.ChatTicket;
 import ai.aideon.client.config.AideonConfig;
 import ai.aideon.client.config.ConfigException;
 import ai.aideon.client.config.ConfigLoader;
 import ai.aideon.core.api.ChatChunk;
 import ai.aideon.core.api.ChatRequest;
 import ai.aideon.core.api.Role;
+import ai.aideon.core.api.Usage;
+import ai.aideon.core.cache.CacheScope;
 import ai.aideon.core.provider.ChatStream;
 import ai.aideon.core.provider.ProviderException;
 import ai.aideon.core.route.AllAttemptsFailedException;
@@ -16,6 +22,8 @@ import ai.aideon.core.route.RoutingException;
 import ai.aideon.core.route.StreamOutcome;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +37,12 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class AideonClient implements AutoCloseable {
+    /**
+     * The cache namespace of the embedded router: the application embedding it is the only "tenant". The colon keeps it
+     * apart from tenant ids the gateway's key store issues.
+     */
+    static final String LIBRARY_TENANT = "aideon:library";
+
     private final AideonEngine engine;
     private final String tier;
     private final Role role;
@@ -75,13 +89,29 @@ public final class AideonClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Answers a chat request. Deterministic requests (temperature 0 or a seed) go through the exact cache like at the
+     * gateway: a repeat is answered without a provider call, with route {@code cache:exact} and no attempts.
+     */
     public ChatOutcome chat(ChatRequest request) throws AideonException {
-        RoutePlan plan = explain(request.withStream(false, false));
+        ChatRequest plain = request.withStream(false, false);
+        RoutePlan plan = explain(plain);
+        ChatTicket ticket = engine.cache().chat(new CacheScope(LIBRARY_TENANT, tier, plan.role(), false), plain,
+                CacheDirective.DEFAULT);
+        Optional<ChatHit> hit = ticket.lookup();
+        if (hit.isPresent()) {
+            CachedChat c = hit.get().answer();
+            return new ChatOutcome(c.response(), c.served(), List.of(), hit.get().kind().route(), null);
+        }
+        ChatOutcome outcome;
         try {
-            return engine.chat(request.withStream(false, false), plan);
+            outcome = engine.chat(plain, plan);
         } catch (AllAttemptsFailedException e) {
             throw attemptsFailure(e);
         }
+        Usage usage = outcome.response().usage();
+        ticket.store(outcome.response(), outcome.served(), usage != null ? usage : Usage.ZERO);
+        return outcome;
     }
 
     /**

@@ -47,7 +47,13 @@ import ai.aideon.core.route.StreamOutcome;
 import ai.aideon.providers.ProviderFactory;
 import ai.aideon.providers.simulator.SimulatorProvider;
 
+import ai.aideon.client.cache.QueryEmbedder;
+import ai.aideon.client.cache.ResponseCache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -60,6 +66,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link AideonClient} both sit on one engine, so they route identically.
  */
 public final class AideonEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AideonEngine.class);
+    /** Long enough for the first question to wait while the embedding model loads (about a second). */
+    private static final Duration QUERY_EMBED_TIMEOUT = Duration.ofSeconds(10);
+
     private final AideonConfig config;
     private final AtomicReference<Catalog> catalog;
     private final Map<String, ChatProvider> providers;
@@ -76,6 +86,7 @@ public final class AideonEngine implements AutoCloseable {
     private final HealthRegistry health;
     private final Router router;
     private final ChatExecutor executor;
+    private final ResponseCache cache;
 
     private AideonEngine(AideonConfig config, Clock clock, Sleeper sleeper) {
         this.config = config;
@@ -151,6 +162,42 @@ public final class AideonEngine implements AutoCloseable {
             this.accountant = null;
             this.metering = null;
         }
+        this.cache = new ResponseCache(config.cache(), clock, queryEmbedder(config, embedders));
+        LOG.info("response cache: {}", cache.describe());
+    }
+
+    /**
+     * The semantic cache's embedder: the first enabled in-process embedding model (type onnx, {@code local-embed} in
+     * the default config). Questions never leave the machine to be compared. Null when the semantic cache is off or
+     * there is no such model; then it stays off, and the log says why.
+     */
+    private static QueryEmbedder queryEmbedder(AideonConfig config, Map<String, EmbeddingProvider> embedders) {
+        if (!config.cache().semantic().enabled()) {
+            return null;
+        }
+        for (ProviderConfig pc : config.providers().values()) {
+            if (pc.enabled() && "onnx".equals(pc.settings().type())
+                    && embedders.get(pc.name()) instanceof OnnxEmbeddingProvider onnx) {
+                Thread.ofPlatform().daemon().name("aideon-semantic-cache-warmup").start(() -> {
+                    try {
+                        onnx.warmUp();
+                    } catch (Exception e) {
+                        LOG.warn("semantic cache: the local embedding model did not load ({}); questions will be "
+                                + "treated as misses until it does", e.getMessage());
+                    }
+                });
+                return text -> onnx.embed(new ModalityCall<>(new EmbeddingRequest(OnnxEmbeddingProvider.MODEL_ID,
+                        List.of(text), null, null), null, QUERY_EMBED_TIMEOUT)).vectors().get(0);
+            }
+        }
+        LOG.warn("semantic cache disabled: cache.semantic.enabled is true, but no local embedding model is "
+                + "configured (add a provider of type onnx, like local-embed in the default config)");
+        return null;
+    }
+
+    /** The exact and semantic response caches (never null; switched-off parts just never hit). */
+    public ResponseCache cache() {
+        return cache;
     }
 
     /**

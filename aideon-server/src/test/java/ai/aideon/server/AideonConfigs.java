@@ -24,6 +24,6 @@ final class AideonConfigs {
                     m.tiers(), m.description()));
         }
         return new AideonConfig(c.server(), c.router(), c.executor(), c.providers(),
-                new Catalog(models, c.catalog().routes()), c.clients(), c.tiers(), c.store(), c.source());
+                new Catalog(models, c.catalog().routes()), c.clients(), c.tiers(), c.store(), c.source(), c.cache());
     }
 }

@@ -28,6 +28,12 @@ final class GatewayFixture implements AutoCloseable {
         this.server = GatewayServer.start(engine, "127.0.0.1", 0);
     }
 
+    /** A gateway whose engine and server read time from {@code clock} (TTLs, ages, quotas without sleeping). */
+    GatewayFixture(AideonConfig config, java.time.Clock clock) {
+        this.engine = AideonEngine.start(config, clock, ai.aideon.core.route.Sleeper.system());
+        this.server = GatewayServer.start(engine, "127.0.0.1", 0, clock);
+    }
+
     /** The demo configuration (real catalog, simulated upstreams) with zero simulated latency. */
     static GatewayFixture demo() throws Exception {
         var config = ai.aideon.client.DemoMode.apply(

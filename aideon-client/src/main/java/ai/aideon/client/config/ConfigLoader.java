@@ -47,7 +47,7 @@ import java.util.function.Function;
 public final class ConfigLoader {
     public static final String DEFAULT_RESOURCE = "/ai/aideon/client/aideon-default.yaml";
     private static final Set<String> TOP_KEYS = Set.of("server", "router", "executor", "providers", "models",
-            "routes", "clients", "tiers", "store", "admin_key", "upgrade_url", "offline");
+            "routes", "clients", "tiers", "store", "admin_key", "upgrade_url", "offline", "cache");
     private static final Set<String> PROVIDER_TYPES = Set.of("together", "openai", "ollama", "simulator", "onnx",
             "espeak", "pocketsphinx");
     /** Engines that run in this process or as local programs: no base URL, and demo mode keeps them real. */
@@ -116,6 +116,7 @@ public final class ConfigLoader {
         Node tiersNode = top.containsKey("tiers") ? top.get("tiers") : defaults.get("tiers");
         Map<String, TierPolicy> tiers = tiers(y, tiersNode, routes);
         StoreConfig store = store(y, top);
+        CacheConfig cache = cache(y, top.get("cache"));
 
         if (!y.problems.isEmpty()) {
             throw new ConfigException(y.problems);
@@ -127,7 +128,7 @@ public final class ConfigLoader {
             throw new ConfigException(List.of(new ConfigProblem(fileName, 0, e.getMessage(),
                     "make model ids and route aliases unique")));
         }
-        return new AideonConfig(server, router, executor, providers, catalog, clients, tiers, store, fileName);
+        return new AideonConfig(server, router, executor, providers, catalog, clients, tiers, store, fileName, cache);
     }
 
     private static Node compose(Reader reader, String fileName) throws ConfigException {
@@ -162,6 +163,54 @@ public final class ConfigLoader {
         long maxBody = y.integer(m, "max_body_mb", 32) * 1024L * 1024L;
         return new ServerConfig(host == null ? "127.0.0.1" : host, port, maxBody,
                 y.bool(m, "image_fetch_allow_loopback", false), false);
+    }
+
+    /** {@code cache: {exact: {enabled, max_entries, ttl}, semantic: {enabled, threshold, ttl, max_entries_per_tenant}}}. */
+    private static CacheConfig cache(YamlTree y, Node node) {
+        Map<String, Node> m = y.map(node, "cache");
+        y.onlyKeys(node, m, "cache", Set.of("exact", "semantic"));
+        CacheConfig.Exact de = CacheConfig.DEFAULT_EXACT;
+        Map<String, Node> e = y.map(m.get("exact"), "cache.exact");
+        y.onlyKeys(m.get("exact"), e, "cache.exact", Set.of("enabled", "max_entries", "ttl"));
+        CacheConfig.Exact exact = new CacheConfig.Exact(y.bool(e, "enabled", de.enabled()),
+                positive(y, e, "max_entries", de.maxEntries(), "cache.exact"),
+                positiveDuration(y, e, "ttl", de.ttl(), "cache.exact"));
+
+        CacheConfig.Semantic ds = CacheConfig.DEFAULT_SEMANTIC;
+        Map<String, Node> s = y.map(m.get("semantic"), "cache.semantic");
+        y.onlyKeys(m.get("semantic"), s, "cache.semantic",
+                Set.of("enabled", "threshold", "ttl", "max_entries_per_tenant"));
+        double threshold = y.decimal(s, "threshold", ds.threshold());
+        if (threshold < 0.5 || threshold > 1) {
+            y.problem(s.get("threshold"), "cache.semantic.threshold must be between 0.5 and 1 (cosine similarity), got "
+                    + threshold, "e.g. threshold: 0.92; below about 0.9 unrelated questions start to look alike");
+            threshold = ds.threshold();
+        }
+        CacheConfig.Semantic semantic = new CacheConfig.Semantic(y.bool(s, "enabled", ds.enabled()), threshold,
+                positiveDuration(y, s, "ttl", ds.ttl(), "cache.semantic"),
+                positive(y, s, "max_entries_per_tenant", ds.maxEntriesPerTenant(), "cache.semantic"));
+        return new CacheConfig(exact, semantic);
+    }
+
+    private static int positive(YamlTree y, Map<String, Node> m, String key, int fallback, String where) {
+        int v = y.integer(m, key, fallback);
+        if (v < 1) {
+            y.problem(m.get(key), where + "." + key + " must be at least 1, got " + v,
+                    "e.g. " + key + ": " + fallback + " (to switch the cache off use enabled: false)");
+            return fallback;
+        }
+        return v;
+    }
+
+    private static Duration positiveDuration(YamlTree y, Map<String, Node> m, String key, Duration fallback,
+                                             String where) {
+        Duration d = y.duration(m, key, fallback);
+        if (d.isZero()) {
+            y.problem(m.get(key), where + "." + key + " must be longer than 0",
+                    "e.g. " + key + ": 1h (to switch the cache off use enabled: false)");
+            return fallback;
+        }
+        return d;
     }
 
     private static RouterSettings router(YamlTree y, Node node) {

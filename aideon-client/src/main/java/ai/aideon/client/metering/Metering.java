@@ -188,6 +188,32 @@ public final class Metering {
         return actual.costMicros();
     }
 
+    /** What a cache hit counts against limits: one request (request quotas and rates apply), no tokens, no money. */
+    public static final Amounts CACHE_HIT = new Amounts(1, 0, 0, 0, 0);
+
+    /**
+     * A request answered from the response cache. Its row says where the answer came from ({@code route} is
+     * {@code cache:exact} or {@code cache:semantic}, source {@code cache}, {@code model} the model that computed the
+     * answer originally) and what it cost: nothing. No provider is named, since none was called, so the per-provider
+     * reconciliation against upstream bills leaves hits out. Zero tokens: token quotas and tokens-per-minute meter
+     * work a model did, and none did (the prompt tokens counted at admission are given back). The request itself
+     * still counts against request quotas and requests-per-minute, like any request the gateway answers.
+     * The row is durable when this returns.
+     */
+    public void servedFromCache(Admission a, String route, ModelSpec original) throws LedgerUnavailableException {
+        rateLimiter.refundTokens(a.principal(), a.plan().promptTokens());
+        Principal p = a.principal();
+        long latencyMs = (System.nanoTime() - a.startedNanos()) / 1_000_000;
+        UsageRow row = new UsageRow(a.requestId(), p.tenantId(), p.keyId(), p.tier(), route, null, original.id(),
+                "cache", 0, 0, 0, CACHE_HIT, latencyMs, 200, null, clock.instant(),
+                a.reservation().spends(CACHE_HIT));
+        try {
+            ledger.append(row);
+        } finally {
+            accountant.settle(a.reservation(), CACHE_HIT);
+        }
+    }
+
     /** Nothing was delivered: no charge, but the request still gets its row (status and why it failed). */
     public void failed(Admission a, List<Attempt> attempts, int status, String errorKind) {
         UsageRow row = row(a, null, Usage.ZERO, Amounts.ZERO, attempts, status, errorKind);

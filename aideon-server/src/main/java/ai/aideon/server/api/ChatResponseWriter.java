@@ -22,9 +22,23 @@ import java.util.List;
  */
 public final class ChatResponseWriter {
 
-    /** What the client is told about the route, in bodies and usage chunks. */
+    /**
+     * What the client is told about the route, in bodies and usage chunks.
+     *
+     * @param cache set when the answer came from the response cache; null for a computed answer
+     */
     public record Provenance(ModelSpec served, List<Attempt> attempts, String route, Double quality,
-                             Long costMicros) {
+                             Long costMicros, CacheOrigin cache) {
+        public Provenance(ModelSpec served, List<Attempt> attempts, String route, Double quality, Long costMicros) {
+            this(served, attempts, route, quality, costMicros, null);
+        }
+    }
+
+    /**
+     * Where a cached answer came from: {@code kind} exact or semantic, its age, and for a semantic hit how similar the
+     * two questions were.
+     */
+    public record CacheOrigin(String kind, long ageSeconds, Double similarity) {
     }
 
     private final String id;
@@ -186,8 +200,17 @@ public final class ChatResponseWriter {
         g.writeObjectFieldStart("aideon");
         g.writeStringField("provider", p.served().provider());
         g.writeStringField("model", p.served().id());
-        g.writeStringField("source", p.served().source().wire());
+        g.writeStringField("source", p.cache() != null ? "cache" : p.served().source().wire());
         g.writeStringField("route", p.route());
+        if (p.cache() != null) {
+            g.writeObjectFieldStart("cache");
+            g.writeStringField("kind", p.cache().kind());
+            g.writeNumberField("age_s", p.cache().ageSeconds());
+            if (p.cache().similarity() != null) {
+                g.writeNumberField("similarity", Math.round(p.cache().similarity() * 1000) / 1000.0);
+            }
+            g.writeEndObject();
+        }
         if (p.costMicros() != null) {
             g.writeFieldName("cost_usd");
             g.writeNumber(java.math.BigDecimal.valueOf(p.costMicros(), 6));

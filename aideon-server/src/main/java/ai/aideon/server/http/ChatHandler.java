@@ -1,6 +1,10 @@
 package ai.aideon.server.http;
 
 import ai.aideon.client.AideonEngine;
+import ai.aideon.client.cache.CacheDirective;
+import ai.aideon.client.cache.ChatHit;
+import ai.aideon.client.cache.ChatTicket;
+import ai.aideon.core.cache.ChatStreamAssembler;
 import ai.aideon.client.metering.Admission;
 import ai.aideon.client.metering.Metering;
 import ai.aideon.client.metering.RefusedException;
@@ -43,9 +47,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * {@code POST /v1/chat/completions} and {@code POST /v1/completions}: parse → plan → attempts → write.
+ * {@code POST /v1/chat/completions} and {@code POST /v1/completions}: parse → admit → cache lookup → attempts →
+ * write (→ store in the cache).
  * Streaming sends headers only once the first upstream chunk is in hand (so the route is final); after that a
  * failure becomes one SSE error event and the stream ends without {@code [DONE]}.
  */
@@ -58,7 +64,7 @@ final class ChatHandler {
     static final HeaderName COST = HeaderNames.create("x-aideon-cost-usd");
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END_EVENT = "\n\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final AideonEngine engine;
     private final Clock clock;
@@ -86,6 +92,7 @@ final class ChatHandler {
         Principal principal = Auth.require(engine, req);
         byte[] body = req.content().as(byte[].class);
         ChatRequest request = legacy ? ChatRequestParser.completion(body) : ChatRequestParser.chat(body);
+        CacheDirective directive = CacheReplies.directive(req);
         RouteContext context = context(req, principal, request);
         Admission admission = admit(requestId, principal, request, context);
         if (request.hasImages()) {
@@ -94,10 +101,19 @@ final class ChatHandler {
         String id = (legacy ? "cmpl-" : "chatcmpl-") + requestId;
         ChatResponseWriter writer = new ChatResponseWriter(id, clock.millis() / 1000, legacy);
         try {
+            // After admission (a hit still passes tier, rate and quota checks), before any upstream call.
+            ChatTicket ticket = engine.cache().chat(CacheReplies.scope(engine, req, principal, admission.plan()),
+                    request, directive);
+            Optional<ChatHit> hit = ticket.lookup();
+            if (hit.isPresent()) {
+                serveHit(hit.get(), request, admission, res, writer);
+                return;
+            }
+            CacheReplies.status(res, ticket.status());
             if (request.stream()) {
-                stream(request, admission, res, writer);
+                stream(request, admission, res, writer, ticket);
             } else {
-                complete(request, admission, res, writer);
+                complete(request, admission, res, writer, ticket);
             }
         } finally {
             if (engine.metering() != null) {
@@ -151,7 +167,31 @@ final class ChatHandler {
         return new RouteContext(principal.tier(), role, localOnly);
     }
 
-    private void complete(ChatRequest request, Admission admission, ServerResponse res, ChatResponseWriter writer) {
+    /** An answer from the cache: recorded at cost 0, then written in the shape the caller asked for. */
+    private void serveHit(ChatHit hit, ChatRequest request, Admission admission, ServerResponse res,
+                          ChatResponseWriter writer) {
+        ModelSpec original = hit.answer().served();
+        Long cost = CacheReplies.record(engine, admission, hit.kind(), original);
+        ChatResponseWriter.CacheOrigin origin = CacheReplies.hitHeaders(res, original, hit.kind(), hit.similarity(),
+                hit.answer().storedAt(), engine.cache().now(), cost);
+        Provenance p = new Provenance(original, List.of(), hit.kind().route(), null, cost, origin);
+        Usage usage = hit.answer().usage();
+        if (!request.stream()) {
+            Exchange.json(res, 200, writer.response(hit.answer().response(), p, usage));
+            return;
+        }
+        res.status(200);
+        res.headers().set(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        res.headers().set(HeaderNames.CACHE_CONTROL, "no-cache");
+        try (OutputStream out = res.outputStream()) {
+            CacheReplies.replayStream(out, hit.answer().response(), writer, request.includeUsage(), usage, p);
+        } catch (IOException | UncheckedIOException clientGone) {
+            // The hit is recorded (cost 0); nothing else to undo.
+        }
+    }
+
+    private void complete(ChatRequest request, Admission admission, ServerResponse res, ChatResponseWriter writer,
+                          ChatTicket ticket) {
         ChatOutcome outcome;
         try {
             outcome = engine.chat(request, admission.plan());
@@ -174,9 +214,12 @@ final class ChatHandler {
         Provenance p = new Provenance(outcome.served(), outcome.attempts(), outcome.routeHeader(),
                 outcome.qualityScore(), cost);
         Exchange.json(res, 200, writer.response(outcome.response(), p, usage));
+        // The row is durable and the answer delivered: only now may later requests get it too.
+        ticket.store(outcome.response(), outcome.served(), usage);
     }
 
-    private void stream(ChatRequest request, Admission admission, ServerResponse res, ChatResponseWriter writer) {
+    private void stream(ChatRequest request, Admission admission, ServerResponse res, ChatResponseWriter writer,
+                        ChatTicket ticket) {
         StreamOutcome outcome;
         try {
             outcome = engine.stream(request, admission.plan());
@@ -194,8 +237,10 @@ final class ChatHandler {
         res.headers().set(HeaderNames.CACHE_CONTROL, "no-cache");
         boolean[] roleSent = new boolean[request.n()];
         StringBuilder delivered = new StringBuilder();
+        ChatStreamAssembler answer = new ChatStreamAssembler();
         Usage usage = null;
         boolean settled = false;
+        Usage complete = null;
         try (ChatStream upstream = outcome.stream(); OutputStream out = res.outputStream()) {
             try {
                 ChatChunk chunk;
@@ -203,6 +248,7 @@ final class ChatHandler {
                     if (chunk.usage() != null) {
                         usage = chunk.usage();
                     }
+                    answer.add(chunk);
                     if (!chunk.choices().isEmpty()) {
                         for (ChoiceDelta d : chunk.choices()) {
                             if (d.content() != null) {
@@ -231,6 +277,7 @@ final class ChatHandler {
             }
             out.write(DONE);
             out.flush();
+            complete = finalUsage;
         } catch (IOException | UncheckedIOException clientGone) {
             // The client hung up; closing the upstream stream (try-with-resources) stops the generation. What was
             // generated until then is still charged and recorded.
@@ -245,6 +292,11 @@ final class ChatHandler {
             } catch (IOException | UncheckedIOException ignored) {
                 // client gone as well
             }
+        }
+        // Only a stream that was delivered to its end, recorded, and finished every choice fills the cache; this runs
+        // after the response is closed, so the caller doesn't wait for it.
+        if (complete != null && answer.complete(request.n())) {
+            ticket.store(answer.response("stream", clock.millis() / 1000, served.upstreamId()), served, complete);
         }
     }
 
@@ -276,7 +328,7 @@ final class ChatHandler {
         }
     }
 
-    private static void event(OutputStream out, byte[] json) throws IOException {
+    static void event(OutputStream out, byte[] json) throws IOException {
         out.write(DATA);
         out.write(json);
         out.write(END_EVENT);

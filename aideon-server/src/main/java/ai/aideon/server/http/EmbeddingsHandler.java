@@ -1,6 +1,11 @@
 package ai.aideon.server.http;
 
 import ai.aideon.client.AideonEngine;
+import ai.aideon.client.cache.CacheDirective;
+import ai.aideon.client.cache.CacheKind;
+import ai.aideon.client.cache.CachedEmbedding;
+import ai.aideon.client.cache.EmbeddingTicket;
+import ai.aideon.core.catalog.ModelSpec;
 import ai.aideon.client.metering.Admission;
 import ai.aideon.client.metering.Metering;
 import ai.aideon.client.metering.RefusedException;
@@ -30,11 +35,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * {@code POST /v1/embeddings}: string or array input, {@code encoding_format} float|base64 (little-endian float32,
  * as OpenAI's SDKs decode it), {@code dimensions} where the model supports it. Routed, metered and recorded like
- * chat.
+ * chat. Embeddings are deterministic, so every request goes through the exact cache (keyed by tenant, model as asked,
+ * inputs and dimensions; the encoding is applied when writing, so float and base64 callers share entries).
  */
 final class EmbeddingsHandler {
     /** OpenAI's limit on inputs per request. */
@@ -51,6 +58,7 @@ final class EmbeddingsHandler {
         ObjectNode body = ChatRequestParser.parseObject(req.content().as(byte[].class));
         EmbeddingRequest request = parse(body);
         boolean base64 = encoding(body);
+        CacheDirective directive = CacheReplies.directive(req);
         Role role = Exchange.header(req, "x-aideon-role").flatMap(Role::parse).orElse(null);
         boolean localOnly = Exchange.localOnly(engine, req, false);
         RouteContext context = new RouteContext(principal.tier(), role, localOnly);
@@ -64,6 +72,19 @@ final class EmbeddingsHandler {
         }
         Metering metering = engine.metering();
         try {
+            EmbeddingTicket ticket = engine.cache().embedding(CacheReplies.scope(engine, req, principal,
+                    admission.plan()), request, directive);
+            Optional<CachedEmbedding> hit = ticket.lookup();
+            if (hit.isPresent()) {
+                CachedEmbedding cached = hit.get();
+                Long cost = CacheReplies.record(engine, admission, CacheKind.EXACT, cached.served());
+                CacheReplies.hitHeaders(res, cached.served(), CacheKind.EXACT, null, cached.storedAt(),
+                        engine.cache().now(), cost);
+                Usage usage = cached.response().usage() != null ? cached.response().usage() : Usage.ZERO;
+                write(res, cached.response(), cached.served(), CacheKind.EXACT.route(), "cache", usage, cost, base64);
+                return;
+            }
+            CacheReplies.status(res, ticket.status());
             CallOutcome<EmbeddingResponse> outcome;
             try {
                 outcome = engine.embed(request, admission.plan());
@@ -88,51 +109,58 @@ final class EmbeddingsHandler {
                 res.headers().set(ChatHandler.COST, Metering.usd(cost));
             }
             ChatHandler.routeHeaders(res, outcome.served(), outcome.routeHeader());
-            Long costMicros = cost;
-            Exchange.json(res, 200, Json.bytes(g -> {
-                g.writeStartObject();
-                g.writeStringField("object", "list");
-                g.writeArrayFieldStart("data");
-                for (int i = 0; i < r.vectors().size(); i++) {
-                    float[] v = r.vectors().get(i);
-                    g.writeStartObject();
-                    g.writeStringField("object", "embedding");
-                    g.writeNumberField("index", i);
-                    g.writeFieldName("embedding");
-                    if (base64) {
-                        g.writeString(toBase64(v));
-                    } else {
-                        g.writeStartArray();
-                        for (float f : v) {
-                            g.writeNumber(f);
-                        }
-                        g.writeEndArray();
-                    }
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-                g.writeStringField("model", outcome.served().id());
-                g.writeObjectFieldStart("usage");
-                g.writeNumberField("prompt_tokens", usage.promptTokens());
-                g.writeNumberField("total_tokens", usage.promptTokens());
-                if (costMicros != null) {
-                    g.writeFieldName("cost_usd");
-                    g.writeNumber(java.math.BigDecimal.valueOf(costMicros, 6));
-                }
-                g.writeEndObject();
-                g.writeObjectFieldStart("aideon");
-                g.writeStringField("provider", outcome.served().provider());
-                g.writeStringField("model", outcome.served().id());
-                g.writeStringField("source", outcome.served().source().wire());
-                g.writeStringField("route", outcome.routeHeader());
-                g.writeEndObject();
-                g.writeEndObject();
-            }));
+            write(res, r, outcome.served(), outcome.routeHeader(), outcome.served().source().wire(), usage, cost,
+                    base64);
+            // Recorded and delivered: later identical requests of this tenant may now get these vectors.
+            ticket.store(r, outcome.served());
         } finally {
             if (metering != null) {
                 metering.abandon(admission);
             }
         }
+    }
+
+    private static void write(ServerResponse res, EmbeddingResponse r, ModelSpec served, String route, String source,
+                              Usage usage, Long costMicros, boolean base64) {
+        Exchange.json(res, 200, Json.bytes(g -> {
+            g.writeStartObject();
+            g.writeStringField("object", "list");
+            g.writeArrayFieldStart("data");
+            for (int i = 0; i < r.vectors().size(); i++) {
+                float[] v = r.vectors().get(i);
+                g.writeStartObject();
+                g.writeStringField("object", "embedding");
+                g.writeNumberField("index", i);
+                g.writeFieldName("embedding");
+                if (base64) {
+                    g.writeString(toBase64(v));
+                } else {
+                    g.writeStartArray();
+                    for (float f : v) {
+                        g.writeNumber(f);
+                    }
+                    g.writeEndArray();
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeStringField("model", served.id());
+            g.writeObjectFieldStart("usage");
+            g.writeNumberField("prompt_tokens", usage.promptTokens());
+            g.writeNumberField("total_tokens", usage.promptTokens());
+            if (costMicros != null) {
+                g.writeFieldName("cost_usd");
+                g.writeNumber(java.math.BigDecimal.valueOf(costMicros, 6));
+            }
+            g.writeEndObject();
+            g.writeObjectFieldStart("aideon");
+            g.writeStringField("provider", served.provider());
+            g.writeStringField("model", served.id());
+            g.writeStringField("source", source);
+            g.writeStringField("route", route);
+            g.writeEndObject();
+            g.writeEndObject();
+        }));
     }
 
     static EmbeddingRequest parse(ObjectNode body) {
