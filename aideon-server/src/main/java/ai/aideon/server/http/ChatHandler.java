@@ -213,9 +213,10 @@ final class ChatHandler {
         }
         Provenance p = new Provenance(outcome.served(), outcome.attempts(), outcome.routeHeader(),
                 outcome.qualityScore(), cost);
-        Exchange.json(res, 200, writer.response(outcome.response(), p, usage));
-        // The row is durable and the answer delivered: only now may later requests get it too.
+        // The row is durable: later requests may get this answer too. Stored before the reply goes out, so a caller
+        // that asks again the moment it has the reply finds it (and its age counts from now, not from a race).
         ticket.store(outcome.response(), outcome.served(), usage);
+        Exchange.json(res, 200, writer.response(outcome.response(), p, usage));
     }
 
     private void stream(ChatRequest request, Admission admission, ServerResponse res, ChatResponseWriter writer,

@@ -109,10 +109,11 @@ final class EmbeddingsHandler {
                 res.headers().set(ChatHandler.COST, Metering.usd(cost));
             }
             ChatHandler.routeHeaders(res, outcome.served(), outcome.routeHeader());
+            // Recorded (the row is durable): later identical requests of this tenant may get these vectors. Stored
+            // before the reply goes out, so a caller that asks again the moment it has the reply finds them.
+            ticket.store(r, outcome.served());
             write(res, r, outcome.served(), outcome.routeHeader(), outcome.served().source().wire(), usage, cost,
                     base64);
-            // Recorded and delivered: later identical requests of this tenant may now get these vectors.
-            ticket.store(r, outcome.served());
         } finally {
             if (metering != null) {
                 metering.abandon(admission);
