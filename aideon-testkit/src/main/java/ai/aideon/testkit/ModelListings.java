@@ -103,13 +103,17 @@ final class ModelListings {
         root.put("template", "{{ .Prompt }}");
         root.set("details", ollamaDetails());
         ObjectNode info = root.putObject("model_info");
-        info.put("general.architecture", "llama");
+        java.util.List<String> capabilities = catalog.capabilitiesOf(name);
+        // Embedding models are BERT-style architectures; the key holding the context length follows the name.
+        String arch = capabilities.contains("embedding") ? "nomic-bert" : "llama";
+        Integer numCtx = catalog.modelfileNumCtx(name);
+        if (numCtx != null) root.put("parameters", "num_ctx " + numCtx + "\nstop \"<|eot_id|>\"");
+        info.put("general.architecture", arch);
         info.put("general.parameter_count", 3_212_749_888L);
-        info.put("llama.context_length", catalog.advertisedWindow(name));
-        info.put("llama.embedding_length", 3072);
+        info.put(arch + ".context_length", catalog.advertisedWindow(name));
+        info.put(arch + ".embedding_length", 3072);
         ArrayNode caps = root.putArray("capabilities");
-        caps.add("completion");
-        caps.add("tools");
+        capabilities.forEach(caps::add);
         root.put("modified_at", MODIFIED_AT);
         return Reply.json(200, Json.bytes(root));
     }
