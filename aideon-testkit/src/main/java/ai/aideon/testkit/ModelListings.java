@@ -87,10 +87,20 @@ final class ModelListings {
             m.put("model", id);
             m.put("modified_at", MODIFIED_AT);
             m.put("size", 2_019_393_189L);
-            m.put("digest", "a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72");
+            m.put("digest", digest(id));
             m.set("details", ollamaDetails());
         }
         return Reply.json(200, Json.bytes(root));
+    }
+
+    /** A stable sha256-looking digest per model name, as each pulled model has its own. */
+    private static String digest(String id) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(id.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** {@code POST /api/show}: details of one model, including its trained context length. */
