@@ -53,7 +53,8 @@ final class LocalEngineMonitor implements AutoCloseable {
 
     LocalEngineMonitor(List<Watched> engines, HealthRegistry health, Clock clock, Scheduler scheduler,
                        Runnable onModelsChanged) {
-        this.engines = List.copyOf(engines);
+        // By name: the config's provider map has no order, and health output should not shuffle between runs.
+        this.engines = engines.stream().sorted(java.util.Comparator.comparing(Watched::name)).toList();
         this.health = health;
         this.clock = clock;
         this.scheduler = scheduler;
