@@ -238,11 +238,12 @@ public final class Router {
     /** What to install so a modality has a local engine. */
     static String installHint(Modality modality) {
         return switch (modality) {
-            case TEXT, CODE, VISION -> "Install Ollama (or run vLLM / llama.cpp) and configure it as a local provider.";
+            case TEXT, CODE, VISION -> "Install Ollama (or run vLLM / llama.cpp) and configure it as a local provider "
+                    + "(type ollama, vllm or llamacpp); its models are discovered.";
             case EMBED -> "Add a provider of type onnx (the built-in all-MiniLM-L6-v2 model) to the route.";
             case TTS -> "Install espeak-ng (apt-get install espeak-ng sox libsox-fmt-mp3) and a provider of type espeak.";
             case STT -> "Install pocketsphinx (apt-get install pocketsphinx pocketsphinx-en-us sox) and a provider of "
-                    + "type pocketsphinx.";
+                    + "type pocketsphinx, or run whisper.cpp's whisper-server and a provider of type whisper-cpp.";
             case IMAGE, VIDEO -> "There is no local " + modality.name().toLowerCase(java.util.Locale.ROOT)
                     + " engine yet; this needs a cloud provider.";
         };
