@@ -126,7 +126,7 @@ public final class ConfigLoader {
         Set<String> namespaces = new LinkedHashSet<>();
         providers.values().stream().filter(ProviderConfig::discovers).forEach(pc -> namespaces.add(pc.name()));
         List<ModelSpec> models = models(y, top.getOrDefault("models", defaults.get("models")), providers);
-        List<Route> routes = routes(y, top.getOrDefault("routes", defaults.get("routes")), models, namespaces);
+        List<Route> routes = routes(y, top.getOrDefault("routes", defaults.get("routes")), models, providers);
         List<ClientKey> clients = clients(y, top.get("clients"));
         Node tiersNode = top.containsKey("tiers") ? top.get("tiers") : defaults.get("tiers");
         Map<String, TierPolicy> tiers = tiers(y, tiersNode, routes);
@@ -425,7 +425,10 @@ public final class ConfigLoader {
         return out;
     }
 
-    private static List<Route> routes(YamlTree y, Node node, List<ModelSpec> models, Set<String> namespaces) {
+    private static List<Route> routes(YamlTree y, Node node, List<ModelSpec> models,
+                                      Map<String, ProviderConfig> providers) {
+        Set<String> namespaces = new LinkedHashSet<>();
+        providers.values().stream().filter(ProviderConfig::discovers).forEach(pc -> namespaces.add(pc.name()));
         Map<String, ModelSpec> byId = new LinkedHashMap<>();
         models.forEach(ms -> byId.put(ms.id(), ms));
         List<Route> out = new ArrayList<>();
@@ -455,7 +458,10 @@ public final class ConfigLoader {
                     int slash = model == null ? -1 : model.indexOf('/');
                     if (model != null && spec == null && slash > 0 && namespaces.contains(model.substring(0, slash))) {
                         // A model the engine will list (or already lists): the router skips it until it does.
-                        entries.add(new RouteEntry(model, role));
+                        if (discoveredEntryIsValid(y, e.get("model"), alias, tier.getKey(), model,
+                                providers.get(model.substring(0, slash)), models)) {
+                            entries.add(new RouteEntry(model, role));
+                        }
                     } else if (model != null && spec == null) {
                         y.problem(e.get("model"), "route '" + alias + "' names unknown model '" + model + "'",
                                 "add the model under models:, or fix the id"
@@ -476,6 +482,32 @@ public final class ConfigLoader {
             }
         }
         return out;
+    }
+
+    /**
+     * What can be checked of a route entry naming a discovered model before it exists: the tier must be one the
+     * provider's discovered models allow (the router trusts routes to respect model tiers), and it must not be a
+     * model the config already declares under another id (that one wins, so this id would never appear).
+     */
+    private static boolean discoveredEntryIsValid(YamlTree y, Node at, String alias, String tier, String model,
+                                                  ProviderConfig provider, List<ModelSpec> models) {
+        var tiers = provider.engine().discoverTiers();
+        if (!tiers.isEmpty() && !tiers.contains(tier)) {
+            y.problem(at, "route '" + alias + "' offers discovered model '" + model + "' to tier '" + tier
+                    + "', but provider '" + provider.name() + "' discovers its models for " + tiers,
+                    "add " + tier + " to its discover_tiers, or remove the model from this plan");
+            return false;
+        }
+        String upstream = model.substring(provider.name().length() + 1);
+        for (ModelSpec m : models) {
+            if (m.provider().equals(provider.name()) && (m.upstreamId().equals(upstream)
+                    || (m.upstreamId() + ":latest").equals(upstream) || m.upstreamId().equals(upstream + ":latest"))) {
+                y.problem(at, "route '" + alias + "' names '" + model + "', which is declared as '" + m.id() + "'",
+                        "use model: " + m.id() + " (a declared model keeps its id when the engine lists it)");
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<ClientKey> clients(YamlTree y, Node node) {

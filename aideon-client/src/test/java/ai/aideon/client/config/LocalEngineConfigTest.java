@@ -135,6 +135,29 @@ class LocalEngineConfigTest {
     }
 
     @Test
+    void aRouteMayNotOfferADiscoveredModelBeyondItsTiersOrUnderASecondId() {
+        List<ConfigProblem> problems = problems("""
+                providers:
+                  gpu: {type: vllm, base_url: "http://127.0.0.1:8000", discover_tiers: [premium]}
+                  ollama: {type: ollama, base_url: "http://127.0.0.1:11434"}
+                models:
+                  - {id: mine/llava, provider: ollama, upstream_id: llava, modality: vision, tiers: [free]}
+                routes:
+                  - alias: aideon/x
+                    plans:
+                      free: [{model: gpu/Qwen/Qwen2.5-7B-Instruct}, {model: ollama/llava:latest}]
+                """);
+        assertThat(problems).anySatisfy(p -> {
+            assertThat(p.line()).isEqualTo(9);
+            assertThat(p.message()).contains("offers discovered model 'gpu/Qwen/Qwen2.5-7B-Instruct' to tier 'free'");
+        });
+        assertThat(problems).anySatisfy(p -> {
+            assertThat(p.message()).contains("names 'ollama/llava:latest', which is declared as 'mine/llava'");
+            assertThat(p.fix()).contains("model: mine/llava");
+        });
+    }
+
+    @Test
     void aProviderNameWithASlashIsRefused() {
         assertThat(problems("""
                 providers:

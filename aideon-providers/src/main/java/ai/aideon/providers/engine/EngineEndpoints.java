@@ -24,6 +24,7 @@ public final class EngineEndpoints {
     private static final int MAX_BYTES = 4 * 1024 * 1024;
 
     private final HttpTransport http;
+    private final ai.aideon.providers.Secret key;
     private final String root;
     private final Duration timeout;
 
@@ -33,6 +34,7 @@ public final class EngineEndpoints {
         this.http = new HttpTransport(new ProviderSettings(settings.name(), settings.type(), settings.source(),
                 settings.baseUrl(), settings.apiKey(), connect, settings.options()), clock);
         this.root = rootOf(settings.baseUrl());
+        this.key = settings.apiKey();
         this.timeout = PROBE_TIMEOUT;
     }
 
@@ -104,11 +106,15 @@ public final class EngineEndpoints {
         }
     }
 
-    /** A short description of a non-2xx probe answer: the server's own message when it sent one. */
-    public static String describe(HttpAnswer a) {
+    /**
+     * A short description of a non-2xx probe answer: the server's own message when it sent one (redacted: a server
+     * echoing our key must not put it into health output or logs).
+     */
+    public String describe(HttpAnswer a) {
         JsonNode status = statusField(a);
         String message = status != null && status.isTextual() ? status.asText() : UpstreamError.parse(a.body()).message();
-        return "HTTP " + a.status() + (message == null || message.isBlank() ? "" : ": " + message);
+        return "HTTP " + a.status() + (message == null || message.isBlank() ? ""
+                : ": " + ai.aideon.providers.http.Redactor.redact(message, key));
     }
 
     /** whisper.cpp answers {@code {"status":"loading model"}} rather than an error object. */

@@ -56,8 +56,8 @@ public final class LlamaCppEngine implements LocalEngine {
             if (a.ok()) {
                 return ProbeResult.up(null);
             }
-            return a.status() == 503 ? ProbeResult.loading(EngineEndpoints.describe(a))
-                    : ProbeResult.down(EngineEndpoints.describe(a));
+            return a.status() == 503 ? ProbeResult.loading(endpoints.describe(a))
+                    : ProbeResult.down(endpoints.describe(a));
         } catch (ProviderException e) {
             return EngineEndpoints.unreachable(e);
         }

@@ -64,7 +64,7 @@ public final class OllamaEngine implements LocalEngine {
         try {
             HttpAnswer a = endpoints.get("/api/version");
             if (!a.ok()) {
-                return ProbeResult.down(EngineEndpoints.describe(a));
+                return ProbeResult.down(endpoints.describe(a));
             }
             JsonNode v = Json.MAPPER.readTree(a.body());
             String version = v == null ? null : Json.text(v, "version");

@@ -46,7 +46,7 @@ public final class VllmEngine implements LocalEngine {
     public ProbeResult probe() {
         try {
             HttpAnswer a = endpoints.get("/health");
-            return a.ok() ? ProbeResult.up(null) : ProbeResult.down(EngineEndpoints.describe(a));
+            return a.ok() ? ProbeResult.up(null) : ProbeResult.down(endpoints.describe(a));
         } catch (ProviderException e) {
             return EngineEndpoints.unreachable(e);
         }

@@ -45,14 +45,14 @@ public final class WhisperCppEngine implements LocalEngine {
                 return ProbeResult.up(null);
             }
             if (a.status() == 503) {
-                return ProbeResult.loading(EngineEndpoints.describe(a));
+                return ProbeResult.loading(endpoints.describe(a));
             }
             if (a.status() == 404) {
                 HttpAnswer index = endpoints.get("/");
                 return index.ok() ? ProbeResult.up("no /health in this build; / answers")
-                        : ProbeResult.down(EngineEndpoints.describe(index));
+                        : ProbeResult.down(endpoints.describe(index));
             }
-            return ProbeResult.down(EngineEndpoints.describe(a));
+            return ProbeResult.down(endpoints.describe(a));
         } catch (ProviderException e) {
             return EngineEndpoints.unreachable(e);
         }
