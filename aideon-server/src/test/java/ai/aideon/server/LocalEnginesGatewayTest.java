@@ -36,6 +36,7 @@ class LocalEnginesGatewayTest {
     FakeUpstream vllm;
     FakeUpstream together;
     Scheduler.Manual scheduler;
+    AideonConfig config;
     GatewayFixture gw;
 
     @BeforeEach
@@ -72,7 +73,7 @@ class LocalEnginesGatewayTest {
                   - {name: f, key: %s, tier: free}
                 """.formatted(ollama.baseUrl(), llama.baseUrl(), vllm.baseUrl(), together.baseUrl(), LLAMA_MODEL,
                 PREMIUM, FREE);
-        AideonConfig config = new ConfigLoader(Map.<String, String>of()::get).parse(yaml, "engines.yaml");
+        config = new ConfigLoader(Map.<String, String>of()::get).parse(yaml, "engines.yaml");
         scheduler = Scheduler.manual();
         gw = new GatewayFixture(config, scheduler);
     }
@@ -142,6 +143,16 @@ class LocalEnginesGatewayTest {
         assertThat(after.at("/candidates/1/model").asText()).isEqualTo("ollama/qwen3:8b");
         assertThat(after.get("skipped")).isEmpty();
         assertThat(scheduler.scheduled()).contains("aideon-probe-llama every 10s", "aideon-discover-ollama every 30s");
+    }
+
+    @Test
+    void aReloadAsksTheEnginesForTheirModelsAgain() {
+        assertThat(gw.engine.catalog().model("ollama/qwen3:8b")).isEmpty();
+        ollama.models("llama3.2:3b", "nomic-embed-text", "qwen3:8b"); // `ollama pull qwen3:8b`, then SIGHUP
+        gw.engine.reloadCatalog(config);
+        assertThat(gw.engine.catalog().model("ollama/qwen3:8b")).isPresent();
+        assertThat(gw.engine.isDiscovered("ollama/qwen3:8b")).isTrue();
+        assertThat(gw.engine.isDiscovered("local/llama-small")).isFalse();
     }
 
     @Test
