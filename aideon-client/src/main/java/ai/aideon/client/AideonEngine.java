@@ -71,7 +71,12 @@ public final class AideonEngine implements AutoCloseable {
     private static final Duration QUERY_EMBED_TIMEOUT = Duration.ofSeconds(10);
 
     private final AideonConfig config;
+    /** The config's catalog (replaced on reload); {@link #catalog} is it merged with the discovered models. */
+    private final AtomicReference<Catalog> configured;
     private final AtomicReference<Catalog> catalog;
+    private final LocalEngineMonitor engines;
+    /** Per discovering provider, the catalog ids its discovery added (from the last merge). */
+    private volatile Map<String, List<String>> discoveredIds = Map.of();
     private final Map<String, ChatProvider> providers;
     private final Map<String, SimulatorProvider> simulators;
     private final Map<String, EmbeddingProvider> embeddingProviders;
@@ -88,9 +93,12 @@ public final class AideonEngine implements AutoCloseable {
     private final ChatExecutor executor;
     private final ResponseCache cache;
 
-    private AideonEngine(AideonConfig config, Clock clock, Sleeper sleeper) {
+    private AideonEngine(AideonConfig config, Clock clock, Sleeper sleeper, Scheduler scheduler) {
         this.config = config;
+        this.configured = new AtomicReference<>(config.catalog());
         this.catalog = new AtomicReference<>(config.catalog());
+        this.health = new HealthRegistry(clock);
+        List<LocalEngineMonitor.Watched> watched = new ArrayList<>();
         Map<String, ChatProvider> p = new LinkedHashMap<>();
         Map<String, SimulatorProvider> sims = new LinkedHashMap<>();
         Map<String, EmbeddingProvider> embedders = new LinkedHashMap<>();
@@ -129,6 +137,10 @@ public final class AideonEngine implements AutoCloseable {
             if (provider instanceof ImageProvider ip) {
                 imagers.put(pc.name(), ip);
             }
+            if (pc.engine() != null) {
+                ProviderFactory.localEngine(pc.settings(), clock)
+                        .ifPresent(e -> watched.add(new LocalEngineMonitor.Watched(e, pc.engine())));
+            }
         }
         this.embeddingProviders = Map.copyOf(embedders);
         this.cloud = new CloudReachability(List.copyOf(config.providers().values()), java.time.Duration.ofSeconds(10),
@@ -147,7 +159,6 @@ public final class AideonEngine implements AutoCloseable {
                     new ClientKey("admin", config.store().adminKey(), null, "operator", true)));
         }
         this.staticPrincipals = Collections.unmodifiableMap(principals);
-        this.health = new HealthRegistry(clock);
         this.router = new Router(catalog::get, health, config.router());
         this.executor = new ChatExecutor(providers::get, health, config.executor(), sleeper,
                 new SplittableRandom(), new HeuristicQualityGate());
@@ -164,6 +175,10 @@ public final class AideonEngine implements AutoCloseable {
         }
         this.cache = new ResponseCache(config.cache(), clock, queryEmbedder(config, embedders));
         LOG.info("response cache: {}", cache.describe());
+        // Last: the first probe and discovery round runs now (in parallel, each bounded by the probe timeout), so the
+        // gateway starts with discovered models routable and a dead engine already known to be dead.
+        this.engines = new LocalEngineMonitor(watched, health, clock, scheduler, this::rebuildCatalog);
+        engines.start();
     }
 
     /**
@@ -200,6 +215,29 @@ public final class AideonEngine implements AutoCloseable {
         return cache;
     }
 
+    /** Merges the configured catalog with the engines' current listings and swaps it in. */
+    private synchronized void rebuildCatalog() {
+        catalog.set(merged(configured.get()));
+    }
+
+    private Catalog merged(Catalog base) {
+        Map<String, List<ai.aideon.providers.engine.DiscoveredModel>> listed = engines.discovered();
+        List<CatalogMerge.EngineModels> inputs = new ArrayList<>();
+        for (LocalEngineMonitor.Watched w : engines.engines()) {
+            List<ai.aideon.providers.engine.DiscoveredModel> models = listed.get(w.name());
+            if (models == null) {
+                continue;
+            }
+            ProviderConfig pc = config.providers().get(w.name());
+            inputs.add(new CatalogMerge.EngineModels(w.name(), w.engine().type().configName(), w.engine(),
+                    pc.settings().source(), CatalogMerge.tiers(w.config().discoverTiers(), config.tiers().keySet()),
+                    models));
+        }
+        CatalogMerge.Result result = CatalogMerge.merge(base, inputs);
+        discoveredIds = result.discoveredIds();
+        return result.catalog();
+    }
+
     /**
      * Swaps in the catalog (models, prices, routes) of a freshly loaded config without a restart; requests in
      * flight keep the snapshot they started with. Providers, tiers and the store are not reloaded: a catalog that
@@ -212,9 +250,17 @@ public final class AideonEngine implements AutoCloseable {
                         + "', which this running gateway doesn't have; restart to add providers");
             }
         }
+        engines.refreshAll(); // a reload also asks the local engines again (SIGHUP after `ollama pull`)
+        synchronized (this) {
+            return swapConfigured(fresh);
+        }
+    }
+
+    private List<String> swapConfigured(AideonConfig fresh) {
         Catalog old = catalog.get();
+        Catalog merged = merged(fresh.catalog());
         List<String> changes = new ArrayList<>();
-        for (var m : fresh.catalog().models()) {
+        for (var m : merged.models()) {
             var before = old.model(m.id());
             if (before.isEmpty()) {
                 changes.add("added model " + m.id());
@@ -224,7 +270,7 @@ public final class AideonEngine implements AutoCloseable {
             }
         }
         for (var m : old.models()) {
-            if (fresh.catalog().model(m.id()).isEmpty()) {
+            if (merged.model(m.id()).isEmpty()) {
                 changes.add("removed model " + m.id());
             }
         }
@@ -233,17 +279,43 @@ public final class AideonEngine implements AutoCloseable {
                 changes.add("changed route " + r.alias());
             }
         }
-        catalog.set(fresh.catalog());
+        configured.set(fresh.catalog());
+        catalog.set(merged);
         return changes;
     }
 
     public static AideonEngine start(AideonConfig config) {
-        return new AideonEngine(config, Clock.systemUTC(), Sleeper.system());
+        return new AideonEngine(config, Clock.systemUTC(), Sleeper.system(), Scheduler.virtualThreads());
     }
 
     /** For tests: injected time and sleeping. */
     public static AideonEngine start(AideonConfig config, Clock clock, Sleeper sleeper) {
-        return new AideonEngine(config, clock, sleeper);
+        return new AideonEngine(config, clock, sleeper, Scheduler.virtualThreads());
+    }
+
+    /** For tests: injected time, sleeping, and background work ({@link Scheduler#manual()} runs nothing by itself). */
+    public static AideonEngine start(AideonConfig config, Clock clock, Sleeper sleeper, Scheduler scheduler) {
+        return new AideonEngine(config, clock, sleeper, scheduler);
+    }
+
+    /** Health and discovered models of each local engine (ollama, llamacpp, vllm, whisper-cpp). */
+    public List<LocalEngineStatus> localEngines() {
+        return engines.statuses(discoveredIds);
+    }
+
+    /** Probes every local engine and reads the model lists now, instead of at the next interval. */
+    public void refreshLocalEngines() {
+        engines.refreshAll();
+    }
+
+    /** True when the model entered the catalog through a local engine's listing, not the config. */
+    public boolean isDiscovered(String modelId) {
+        for (List<String> ids : discoveredIds.values()) {
+            if (ids.contains(modelId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public AideonConfig config() {
@@ -439,6 +511,7 @@ public final class AideonEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        engines.close();
         cloud.close();
         if (accountant != null) {
             accountant.close();

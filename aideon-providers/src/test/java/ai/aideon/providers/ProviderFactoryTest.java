@@ -23,13 +23,24 @@ class ProviderFactoryTest {
                 .isInstanceOf(OpenAiCompatibleProvider.class);
         assertThat(ProviderFactory.create(TestCalls.settings("ollama", "http://127.0.0.1:11434", null)))
                 .isInstanceOf(OllamaProvider.class);
+        assertThat(ProviderFactory.create(TestCalls.settings("llamacpp", "http://127.0.0.1:8080", null)))
+                .isInstanceOf(OpenAiCompatibleProvider.class);
+        assertThat(ProviderFactory.create(TestCalls.settings("vllm", "http://127.0.0.1:8000/v1", null)))
+                .isInstanceOf(OpenAiCompatibleProvider.class);
+        assertThat(ProviderFactory.create(TestCalls.settings("whisper-cpp", "http://127.0.0.1:8081", null)))
+                .isInstanceOf(ai.aideon.providers.whispercpp.WhisperCppProvider.class);
+        for (String type : java.util.List.of("ollama", "llamacpp", "vllm", "whisper-cpp")) {
+            assertThat(ProviderFactory.localEngine(TestCalls.settings(type, "http://127.0.0.1:1", null),
+                    java.time.Clock.systemUTC())).as(type).hasValueSatisfying(e -> assertThat(e.type().configName())
+                    .isEqualTo(type));
+        }
     }
 
     @Test
     void unknownTypeNamesTheValidOnes() {
         assertThatThrownBy(() -> ProviderFactory.create(TestCalls.settings("runpod", "http://x", null)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("runpod").hasMessageContaining("together, openai, ollama");
+                .hasMessageContaining("runpod").hasMessageContaining("together, openai, ollama, llamacpp, vllm");
     }
 
     @Test

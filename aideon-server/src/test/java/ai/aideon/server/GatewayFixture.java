@@ -34,6 +34,13 @@ final class GatewayFixture implements AutoCloseable {
         this.server = GatewayServer.start(engine, "127.0.0.1", 0, clock);
     }
 
+    /** With the background work (local engine probes, discovery) in the test's hands, e.g. {@code Scheduler.manual()}. */
+    GatewayFixture(AideonConfig config, ai.aideon.client.Scheduler scheduler) {
+        this.engine = AideonEngine.start(config, java.time.Clock.systemUTC(), ai.aideon.core.route.Sleeper.system(),
+                scheduler);
+        this.server = GatewayServer.start(engine, "127.0.0.1", 0);
+    }
+
     /** The demo configuration (real catalog, simulated upstreams) with zero simulated latency. */
     static GatewayFixture demo() throws Exception {
         var config = ai.aideon.client.DemoMode.apply(

@@ -144,7 +144,7 @@ final class AudioRoutes {
     }
 
     /** Exact for a PCM WAV (byte rate and data size from its chunks), otherwise guessed from the size. */
-    private static double secondsOf(byte[] upload) {
+    static double secondsOf(byte[] upload) {
         ByteBuffer b = ByteBuffer.wrap(upload).order(ByteOrder.LITTLE_ENDIAN);
         if (upload.length < 12 || !new String(upload, 0, 4, StandardCharsets.US_ASCII).equals("RIFF")) {
             return (double) upload.length / COMPRESSED_BYTES_PER_SECOND;

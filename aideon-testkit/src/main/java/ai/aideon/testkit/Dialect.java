@@ -12,10 +12,19 @@ enum Dialect {
     /** Ollama's native /api endpoints: NDJSON streams and {@code {"error":"..."}} bodies. */
     OLLAMA_NATIVE,
     /** Ollama's OpenAI compatibility layer under /v1. */
-    OLLAMA_OPENAI;
+    OLLAMA_OPENAI,
+    /**
+     * llama.cpp's llama-server: OpenAI paths, but errors are {@code {"error":{"code":<status>,"message","type"}}}
+     * (no {@code param}), and a context overflow adds {@code n_prompt_tokens} and {@code n_ctx}.
+     */
+    LLAMACPP,
+    /** vLLM's OpenAI server: errors {@code {"error":{"message","type":"BadRequestError","param","code":400}}}. */
+    VLLM,
+    /** whisper.cpp's whisper-server: {@code /inference}, errors {@code {"error":"…"}}, plain-text 404s. */
+    WHISPER_CPP;
 
     /** Whether errors use the OpenAI envelope {@code {"error":{"message","type","param","code"}}}. */
     boolean openAiEnvelope() {
-        return this != OLLAMA_NATIVE;
+        return this == OPENAI || this == TOGETHER || this == OLLAMA_OPENAI;
     }
 }

@@ -4,7 +4,10 @@ package ai.aideon.testkit;
 enum Flavor {
     TOGETHER,
     OPENAI,
-    OLLAMA;
+    OLLAMA,
+    LLAMACPP,
+    VLLM,
+    WHISPER_CPP;
 
     /** The wire dialect of a path: a native Ollama server also speaks OpenAI's dialect under {@code /v1}. */
     Dialect dialectFor(String path) {
@@ -12,6 +15,9 @@ enum Flavor {
             case TOGETHER -> Dialect.TOGETHER;
             case OPENAI -> Dialect.OPENAI;
             case OLLAMA -> path.equals("/v1") || path.startsWith("/v1/") ? Dialect.OLLAMA_OPENAI : Dialect.OLLAMA_NATIVE;
+            case LLAMACPP -> Dialect.LLAMACPP;
+            case VLLM -> Dialect.VLLM;
+            case WHISPER_CPP -> Dialect.WHISPER_CPP;
         };
     }
 }

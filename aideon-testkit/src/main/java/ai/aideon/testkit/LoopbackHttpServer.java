@@ -41,12 +41,17 @@ final class LoopbackHttpServer implements AutoCloseable {
         this.handler = handler;
     }
 
-    /** Binds and starts accepting; returns the port. */
+    /** Binds an ephemeral port and starts accepting; returns the port. */
     int start() throws IOException {
+        return start(0);
+    }
+
+    /** Binds {@code port} (0: any free one) and starts accepting; returns the port. */
+    int start(int port) throws IOException {
         ServerSocket ss = new ServerSocket();
-        ss.setReuseAddress(true);
+        ss.setReuseAddress(true); // a restart on the same port must not wait for TIME_WAIT
         // Explicit 127.0.0.1 (not "localhost"): tests must never depend on name resolution or IPv6 preference.
-        ss.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0), 1024);
+        ss.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 1024);
         serverSocket = ss;
         Thread.ofPlatform().daemon().name(name + "-accept-" + ss.getLocalPort()).start(this::acceptLoop);
         return ss.getLocalPort();

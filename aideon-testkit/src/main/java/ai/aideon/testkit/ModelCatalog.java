@@ -20,6 +20,8 @@ final class ModelCatalog {
     private final Flavor flavor;
     private volatile List<String> served; // null = accept any
     private final Map<String, Integer> windows = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> capabilities = new ConcurrentHashMap<>();
+    private final Map<String, Integer> modelfileNumCtx = new ConcurrentHashMap<>();
 
     ModelCatalog(Flavor flavor) {
         this.flavor = flavor;
@@ -35,13 +37,41 @@ final class ModelCatalog {
         windows.put(normalize(Objects.requireNonNull(modelId, "modelId")), tokens);
     }
 
+    void capabilities(String modelId, List<String> caps) {
+        capabilities.put(normalize(Objects.requireNonNull(modelId, "modelId")), List.copyOf(caps));
+    }
+
+    void modelfileNumCtx(String modelId, int numCtx) {
+        if (numCtx < 1) throw new IllegalArgumentException("num_ctx must be >= 1");
+        modelfileNumCtx.put(normalize(Objects.requireNonNull(modelId, "modelId")), numCtx);
+    }
+
+    /** Ollama's {@code /api/show} capabilities of a model (configured, or guessed from its name). */
+    List<String> capabilitiesOf(String model) {
+        List<String> set = capabilities.get(normalize(model));
+        if (set != null) return set;
+        String lower = model.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("embed")) return List.of("embedding");
+        if (lower.contains("llava") || lower.contains("vision")) return List.of("completion", "vision");
+        return List.of("completion", "tools");
+    }
+
+    /** The Modelfile's num_ctx, or null. */
+    Integer modelfileNumCtx(String model) {
+        return modelfileNumCtx.get(normalize(model));
+    }
+
     boolean knows(String model) {
+        // llama-server answers with its one loaded model whatever a request names.
+        if (flavor == Flavor.LLAMACPP) return true;
         List<String> ids = served;
         return ids == null || ids.contains(normalize(model));
     }
 
     /** Configured context window, or null when the test set none (then nothing is rejected or truncated). */
     Integer window(String model) {
+        // llama-server runs its one loaded model whatever the request names.
+        if (flavor == Flavor.LLAMACPP) return windows.get(listed().get(0));
         return windows.get(normalize(model));
     }
 
@@ -59,6 +89,9 @@ final class ModelCatalog {
             case TOGETHER -> "meta-llama/Llama-3.3-70B-Instruct-Turbo";
             case OPENAI -> "gpt-4o-mini";
             case OLLAMA -> "llama3.2:latest";
+            case LLAMACPP -> "models/qwen2.5-0.5b-instruct-q4_k_m.gguf"; // the -m path, as llama-server lists it
+            case VLLM -> "Qwen/Qwen2.5-1.5B-Instruct";
+            case WHISPER_CPP -> "models/ggml-base.en.bin";
         });
     }
 

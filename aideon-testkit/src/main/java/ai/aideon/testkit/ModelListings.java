@@ -87,10 +87,20 @@ final class ModelListings {
             m.put("model", id);
             m.put("modified_at", MODIFIED_AT);
             m.put("size", 2_019_393_189L);
-            m.put("digest", "a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72");
+            m.put("digest", digest(id));
             m.set("details", ollamaDetails());
         }
         return Reply.json(200, Json.bytes(root));
+    }
+
+    /** A stable sha256-looking digest per model name, as each pulled model has its own. */
+    private static String digest(String id) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(id.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** {@code POST /api/show}: details of one model, including its trained context length. */
@@ -103,13 +113,17 @@ final class ModelListings {
         root.put("template", "{{ .Prompt }}");
         root.set("details", ollamaDetails());
         ObjectNode info = root.putObject("model_info");
-        info.put("general.architecture", "llama");
+        java.util.List<String> capabilities = catalog.capabilitiesOf(name);
+        // Embedding models are BERT-style architectures; the key holding the context length follows the name.
+        String arch = capabilities.contains("embedding") ? "nomic-bert" : "llama";
+        Integer numCtx = catalog.modelfileNumCtx(name);
+        if (numCtx != null) root.put("parameters", "num_ctx " + numCtx + "\nstop \"<|eot_id|>\"");
+        info.put("general.architecture", arch);
         info.put("general.parameter_count", 3_212_749_888L);
-        info.put("llama.context_length", catalog.advertisedWindow(name));
-        info.put("llama.embedding_length", 3072);
+        info.put(arch + ".context_length", catalog.advertisedWindow(name));
+        info.put(arch + ".embedding_length", 3072);
         ArrayNode caps = root.putArray("capabilities");
-        caps.add("completion");
-        caps.add("tools");
+        capabilities.forEach(caps::add);
         root.put("modified_at", MODIFIED_AT);
         return Reply.json(200, Json.bytes(root));
     }

@@ -19,6 +19,17 @@ final class OpenAiChatReplies {
 
     private OpenAiChatReplies() {}
 
+    /** llama.cpp's performance report next to usage; synthetic but consistent numbers. */
+    private static ObjectNode llamaCppTimings(int prompt, int predicted) {
+        ObjectNode t = Json.object();
+        t.put("cache_n", 0);
+        t.put("prompt_n", prompt);
+        t.put("prompt_ms", prompt * 0.5);
+        t.put("predicted_n", predicted);
+        t.put("predicted_ms", predicted * 20.0);
+        return t;
+    }
+
     static Reply build(Dialect d, ChatInput in, ReplyPlanner.Plan plan, int promptTokens, Ids ids) {
         String id = (d == Dialect.TOGETHER ? "" : "chatcmpl-") + ids.next();
         long created = System.currentTimeMillis() / 1000;
@@ -56,6 +67,7 @@ final class OpenAiChatReplies {
             choice.put("finish_reason", OpenAiRoutes.finishReason(d, c.finish()));
         }
         root.set("usage", OpenAiRoutes.usage(d, prompt, plan.completionTokens()));
+        if (d == Dialect.LLAMACPP) root.set("timings", llamaCppTimings(prompt, plan.completionTokens()));
         String fp = OpenAiRoutes.systemFingerprint(d);
         if (fp != null) root.put("system_fingerprint", fp);
         if (d == Dialect.OPENAI) root.put("service_tier", "default");

@@ -48,13 +48,13 @@ final class OpenAiRoutes {
                         return Embeddings.openAi(Json.parseObject(req.body()), d, upstream.catalog());
                     }
                     case "/v1/audio/speech" -> {
-                        if (d != Dialect.OLLAMA_OPENAI) return AudioRoutes.speech(req, d);
+                        if (hasAudio(d)) return AudioRoutes.speech(req, d);
                     }
                     case "/v1/audio/transcriptions" -> {
-                        if (d != Dialect.OLLAMA_OPENAI) return AudioRoutes.transcription(req, d, false);
+                        if (hasAudio(d)) return AudioRoutes.transcription(req, d, false);
                     }
                     case "/v1/audio/translations" -> {
-                        if (d != Dialect.OLLAMA_OPENAI) return AudioRoutes.transcription(req, d, true);
+                        if (hasAudio(d)) return AudioRoutes.transcription(req, d, true);
                     }
                     case "/v1/images/generations" -> {
                         if (d == Dialect.TOGETHER) return upstream.images().generate(req);
@@ -73,11 +73,16 @@ final class OpenAiRoutes {
         return ProviderErrors.unknownRoute(d, method, path);
     }
 
+    /** The fakes' audio routes are OpenAI's and Together's; the local engines' servers have none here. */
+    private static boolean hasAudio(Dialect d) {
+        return d == Dialect.OPENAI || d == Dialect.TOGETHER;
+    }
+
     private static boolean isGet(String method) {
         return method.equals("GET") || method.equals("HEAD");
     }
 
-    /** Bearer auth for OpenAI and Together; Ollama's /v1 accepts any key, as documented. */
+    /** Bearer auth (OpenAI, Together; llama.cpp and vLLM when a key is set); Ollama's /v1 accepts any key. */
     private Reply.Full checkKey(HttpRequest req, Dialect d) {
         String required = upstream.requiredKey();
         if (required == null || d == Dialect.OLLAMA_OPENAI) return null;
@@ -134,6 +139,8 @@ final class OpenAiRoutes {
             cd.put("audio_tokens", 0);
             cd.put("accepted_prediction_tokens", 0);
             cd.put("rejected_prediction_tokens", 0);
+        } else if (d == Dialect.LLAMACPP) {
+            u.putObject("prompt_tokens_details").put("cached_tokens", 0);
         }
         return u;
     }

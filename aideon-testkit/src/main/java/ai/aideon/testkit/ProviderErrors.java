@@ -27,7 +27,20 @@ final class ProviderErrors {
      */
     static Reply.Full error(Dialect d, int status, String message, String type, String param, String code,
                             List<Header> headers) {
-        if (d == Dialect.OLLAMA_NATIVE) {
+        if (d == Dialect.LLAMACPP) {
+            return new Reply.Full(status, "application/json; charset=utf-8", headers,
+                    Json.bytes(llamaCppError(status, message, type)));
+        }
+        if (d == Dialect.VLLM) {
+            ObjectNode root = Json.object();
+            ObjectNode e = root.putObject("error");
+            e.put("message", message);
+            e.put("type", vllmType(status));
+            e.put("param", param);
+            e.put("code", status);
+            return new Reply.Full(status, "application/json", headers, Json.bytes(root));
+        }
+        if (d == Dialect.OLLAMA_NATIVE || d == Dialect.WHISPER_CPP) {
             ObjectNode o = Json.object();
             o.put("error", message);
             return new Reply.Full(status, "application/json", headers, Json.bytes(o));
@@ -42,6 +55,51 @@ final class ProviderErrors {
 
     static Reply.Full error(Dialect d, int status, String message, String type, String param, String code) {
         return error(d, status, message, type, param, code, List.of());
+    }
+
+    /**
+     * llama.cpp's {@code format_error_response}: the status again as {@code code}, a type per status; a type the
+     * caller passes that is llama.cpp's own (e.g. {@code exceed_context_size_error}) is kept.
+     */
+    static ObjectNode llamaCppError(int status, String message, String type) {
+        String t = type != null && type.endsWith("_error") && !type.equals("invalid_request_error")
+                && !type.equals("server_error") ? type : switch (status) {
+            case 400 -> "invalid_request_error";
+            case 401 -> "authentication_error";
+            case 403 -> "permission_error";
+            case 404 -> "not_found_error";
+            case 501 -> "not_supported_error";
+            case 503 -> "unavailable_error";
+            default -> "server_error";
+        };
+        ObjectNode root = Json.object();
+        ObjectNode e = root.putObject("error");
+        e.put("code", status);
+        e.put("message", message);
+        e.put("type", t);
+        return root;
+    }
+
+    /** vLLM names error types after Python exception classes (the newer, nested form). */
+    private static String vllmType(int status) {
+        return switch (status) {
+            case 400 -> "BadRequestError";
+            case 401 -> "AuthenticationError";
+            case 404 -> "NotFoundError";
+            case 503 -> "ServiceUnavailableError";
+            default -> "InternalServerError";
+        };
+    }
+
+    /**
+     * The answer of a server still loading its model: llama.cpp's 503 {@code unavailable_error} (on every route,
+     * {@code /health} included) or whisper-server's 503 {@code {"status":"loading model"}} on {@code /health}.
+     */
+    static Reply.Full loading(Dialect d) {
+        if (d == Dialect.WHISPER_CPP) {
+            return Reply.json(503, "{\"status\":\"loading model\"}".getBytes(StandardCharsets.US_ASCII));
+        }
+        return error(Dialect.LLAMACPP, 503, "Loading model", "unavailable_error", null, null);
     }
 
     static byte[] envelope(String message, String type, String param, String code) {
@@ -70,11 +128,27 @@ final class ProviderErrors {
                     + "https://api.together.ai/models to view the list of supported models.",
                     "invalid_request_error", null, "model_not_found");
             case OLLAMA_NATIVE, OLLAMA_OPENAI -> error(d, 404, "model '" + model + "' not found", null, null, null);
+            case VLLM -> error(d, 404, "The model `" + model + "` does not exist.", null, null, null);
+            case LLAMACPP, WHISPER_CPP -> error(d, 404, "model not found", null, null, null);
         };
     }
 
     /** OpenAI's context_length_exceeded; Together's (TGI-style) validation message with no code. */
     static Reply.Full contextTooLong(Dialect d, int window, int promptTokens, Integer maxTokens) {
+        if (d == Dialect.LLAMACPP) {
+            ObjectNode body = llamaCppError(400, "request (" + promptTokens + " tokens) exceeds the available context "
+                    + "size (" + window + " tokens), try increasing it", "exceed_context_size_error");
+            ((ObjectNode) body.get("error")).put("n_prompt_tokens", promptTokens);
+            ((ObjectNode) body.get("error")).put("n_ctx", window);
+            return new Reply.Full(400, "application/json; charset=utf-8", List.of(), Json.bytes(body));
+        }
+        if (d == Dialect.VLLM) {
+            int requested = promptTokens + (maxTokens == null ? 0 : maxTokens);
+            return error(d, 400, "This model's maximum context length is " + window + " tokens. However, you "
+                    + "requested " + requested + " tokens (" + promptTokens + " in the messages, "
+                    + (maxTokens == null ? 0 : maxTokens) + " in the completion). Please reduce the length of the "
+                    + "messages or completion.", null, null, null);
+        }
         if (d == Dialect.TOGETHER) {
             int requested = maxTokens == null ? 0 : maxTokens;
             return error(d, 400, "Input validation error: `inputs` tokens + `max_new_tokens` must be <= " + window
@@ -107,12 +181,27 @@ final class ProviderErrors {
                     "invalid_request_error", null, "invalid_api_key");
             case TOGETHER -> error(d, 401, "Invalid API key provided. You can find your API key at "
                     + "https://api.together.xyz/settings/api-keys.", "invalid_request_error", null, "invalid_api_key");
-            case OLLAMA_NATIVE, OLLAMA_OPENAI -> error(d, 401, "unauthorized", null, null, null);
+            case OLLAMA_NATIVE, OLLAMA_OPENAI, WHISPER_CPP -> error(d, 401, "unauthorized", null, null, null);
+            case LLAMACPP -> error(d, 401, "Invalid API Key", "authentication_error", null, null);
+            // vLLM's --api-key middleware answers before any handler, with a bare message.
+            case VLLM -> Reply.json(401, "{\"error\":\"Unauthorized\"}".getBytes(StandardCharsets.US_ASCII));
         };
     }
 
     /** Unknown path or method. Ollama's router (gin) answers plain text. */
     static Reply.Full unknownRoute(Dialect d, String method, String path) {
+        if (d == Dialect.WHISPER_CPP) {
+            // cpp-httplib's error handler in whisper-server
+            return new Reply.Full(404, "text/plain", List.of(),
+                    ("File Not Found (" + path + ")").getBytes(StandardCharsets.UTF_8));
+        }
+        if (d == Dialect.LLAMACPP) {
+            return error(d, 404, "File Not Found", "not_found_error", null, null);
+        }
+        if (d == Dialect.VLLM) {
+            // FastAPI's default
+            return Reply.json(404, "{\"detail\":\"Not Found\"}".getBytes(StandardCharsets.US_ASCII));
+        }
         if (d == Dialect.OLLAMA_NATIVE || d == Dialect.OLLAMA_OPENAI) {
             return new Reply.Full(404, "text/plain", List.of(), "404 page not found".getBytes(StandardCharsets.UTF_8));
         }
@@ -134,9 +223,11 @@ final class ProviderErrors {
     }
 
     static Reply.Full serverError(Dialect d) {
-        return d == Dialect.OLLAMA_NATIVE
-                ? error(d, 500, "llama runner process has terminated: exit status 2", null, null, null)
-                : error(d, 500, SERVER_ERROR_MESSAGE, "server_error", null, null);
+        return switch (d) {
+            case OLLAMA_NATIVE -> error(d, 500, "llama runner process has terminated: exit status 2", null, null, null);
+            case WHISPER_CPP -> error(d, 500, "failed to process audio", null, null, null);
+            default -> error(d, 500, SERVER_ERROR_MESSAGE, "server_error", null, null);
+        };
     }
 
     private static Reply.Full overloaded(Dialect d) {
@@ -147,6 +238,9 @@ final class ProviderErrors {
             case OPENAI -> error(d, 503, "The server is overloaded or not ready yet.", "server_error", null, null);
             case OLLAMA_NATIVE, OLLAMA_OPENAI ->
                     error(d, 503, "server busy, please try again.  maximum pending requests exceeded", null, null, null);
+            // llama.cpp queues requests on its slots; its only 503 is the loading one. whisper-server likewise.
+            case LLAMACPP, WHISPER_CPP -> loading(d);
+            case VLLM -> error(d, 503, "The server is overloaded or not ready yet.", null, null, null);
         };
     }
 
@@ -177,8 +271,8 @@ final class ProviderErrors {
                 yield error(d, 429, "You are being rate limited: your request rate exceeds your current dynamic "
                         + "rate limit. Please slow down and retry.", "dynamic_request_limited", null, null, h);
             }
-            case OLLAMA_NATIVE, OLLAMA_OPENAI -> error(d, 429, "rate limit exceeded, please retry later",
-                    null, null, null, h);
+            case OLLAMA_NATIVE, OLLAMA_OPENAI, LLAMACPP, VLLM, WHISPER_CPP -> error(d, 429,
+                    "rate limit exceeded, please retry later", null, null, null, h);
         };
     }
 
@@ -188,6 +282,9 @@ final class ProviderErrors {
             ObjectNode o = Json.object();
             o.put("error", "an error was encountered while running the model: unexpected EOF");
             return Json.ndjson(o);
+        }
+        if (d == Dialect.LLAMACPP) {
+            return Json.sse(llamaCppError(500, SERVER_ERROR_MESSAGE, "server_error"));
         }
         return Json.sse(envelopeNode(SERVER_ERROR_MESSAGE, "server_error", null, null));
     }

@@ -12,6 +12,7 @@ import ai.aideon.core.catalog.RouteEntry;
 import ai.aideon.core.route.ExecutorSettings;
 import ai.aideon.core.route.RouterSettings;
 import ai.aideon.providers.ProviderSettings;
+import ai.aideon.providers.engine.EngineType;
 import ai.aideon.providers.Secret;
 import ai.aideon.providers.simulator.SimulatorSettings;
 import ai.aideon.store.Durability;
@@ -43,13 +44,23 @@ import java.util.function.Function;
  * Reads {@code aideon.yaml}. Sections a file leaves out ({@code models}, {@code routes}, {@code providers}) come
  * from the built-in default config, so a small file that only sets keys and base URLs still gets the full
  * catalog. Every problem is reported with its line and a fix.
+ *
+ * <p>Local engines (ollama, llamacpp, vllm, whisper-cpp) are {@code source: local} unless the file says otherwise,
+ * and their {@code base_url} is the server root ({@code /v1} at the end is accepted and dropped). Those that can
+ * list their models discover them unless {@code discover: false}: the catalog then also holds
+ * {@code <provider>/<model>} for each, and that id namespace belongs to the provider, so a route may name such a
+ * model before it is discovered, and no other provider's model may use the namespace.
  */
 public final class ConfigLoader {
     public static final String DEFAULT_RESOURCE = "/ai/aideon/client/aideon-default.yaml";
     private static final Set<String> TOP_KEYS = Set.of("server", "router", "executor", "providers", "models",
             "routes", "clients", "tiers", "store", "admin_key", "upgrade_url", "offline", "cache");
-    private static final Set<String> PROVIDER_TYPES = Set.of("together", "openai", "ollama", "simulator", "onnx",
-            "espeak", "pocketsphinx");
+    private static final Set<String> PROVIDER_TYPES = Set.of("together", "openai", "ollama", "llamacpp", "vllm",
+            "whisper-cpp", "simulator", "onnx", "espeak", "pocketsphinx");
+    /** Keys only a local engine (ollama, llamacpp, vllm, whisper-cpp) understands. */
+    private static final Set<String> ENGINE_KEYS = Set.of("discover", "probe_interval", "discover_interval",
+            "discover_tiers");
+    private static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
     /** Engines that run in this process or as local programs: no base URL, and demo mode keeps them real. */
     public static final Set<String> IN_PROCESS_TYPES = Set.of("simulator", "onnx", "espeak", "pocketsphinx");
 
@@ -109,12 +120,24 @@ public final class ConfigLoader {
                 base.imageFetchAllowLoopback(), y.bool(top, "offline", false));
         RouterSettings router = router(y, top.get("router"));
         ExecutorSettings executor = executor(y, top.get("executor"));
-        Map<String, ProviderConfig> providers = providers(y, top.getOrDefault("providers", defaults.get("providers")));
+        Map<Node, List<String>> discoverTiers = new LinkedHashMap<>();
+        Map<String, ProviderConfig> providers = providers(y, top.getOrDefault("providers", defaults.get("providers")),
+                discoverTiers);
+        Set<String> namespaces = new LinkedHashSet<>();
+        providers.values().stream().filter(ProviderConfig::discovers).forEach(pc -> namespaces.add(pc.name()));
         List<ModelSpec> models = models(y, top.getOrDefault("models", defaults.get("models")), providers);
-        List<Route> routes = routes(y, top.getOrDefault("routes", defaults.get("routes")), models);
+        List<Route> routes = routes(y, top.getOrDefault("routes", defaults.get("routes")), models, providers);
         List<ClientKey> clients = clients(y, top.get("clients"));
         Node tiersNode = top.containsKey("tiers") ? top.get("tiers") : defaults.get("tiers");
         Map<String, TierPolicy> tiers = tiers(y, tiersNode, routes);
+        discoverTiers.forEach((node, names) -> {
+            for (String t : names) {
+                if (!tiers.containsKey(t)) {
+                    y.problem(node, "discover_tiers names unknown tier '" + t + "'",
+                            "use tiers defined under tiers: " + tiers.keySet());
+                }
+            }
+        });
         StoreConfig store = store(y, top);
         CacheConfig cache = cache(y, top.get("cache"));
 
@@ -123,7 +146,7 @@ public final class ConfigLoader {
         }
         Catalog catalog;
         try {
-            catalog = new Catalog(models, routes);
+            catalog = new Catalog(models, routes, namespaces);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(List.of(new ConfigProblem(fileName, 0, e.getMessage(),
                     "make model ids and route aliases unique")));
@@ -238,21 +261,28 @@ public final class ConfigLoader {
                 threshold);
     }
 
-    private static Map<String, ProviderConfig> providers(YamlTree y, Node node) {
+    private static Map<String, ProviderConfig> providers(YamlTree y, Node node, Map<Node, List<String>> discoverTiers) {
         Map<String, ProviderConfig> out = new LinkedHashMap<>();
         Map<String, Node> all = y.map(node, "providers");
         for (Map.Entry<String, Node> e : all.entrySet()) {
             String name = e.getKey();
             Node pn = e.getValue();
             Map<String, Node> m = y.map(pn, "providers." + name);
-            y.onlyKeys(pn, m, "providers." + name,
-                    Set.of("type", "source", "base_url", "api_key", "timeout", "options", "simulator"));
+            y.onlyKeys(pn, m, "providers." + name, Set.of("type", "source", "base_url", "api_key", "timeout",
+                    "options", "simulator", "api", "discover", "probe_interval", "discover_interval",
+                    "discover_tiers"));
             String type = y.required(m, "type", pn, "provider '" + name + "'");
             if (type != null && !PROVIDER_TYPES.contains(type)) {
                 y.problem(m.get("type"), "unknown provider type '" + type + "'",
                         "use one of: " + String.join(", ", PROVIDER_TYPES));
             }
-            Source source = enumValue(y, m, "source", Source.class, Source.CLOUD);
+            EngineType engineType = EngineType.fromConfig(type).orElse(null);
+            if (name.contains("/")) {
+                y.problem(pn, "provider name '" + name + "' contains '/'",
+                        "use a plain name such as ollama or gpu-box; '/' separates a provider from its model ids");
+            }
+            // A local engine runs on the operator's machines unless the file says otherwise.
+            Source source = enumValue(y, m, "source", Source.class, engineType != null ? Source.LOCAL : Source.CLOUD);
             String base = y.str(m, "base_url");
             URI baseUrl = null;
             if (base != null && !base.isBlank()) {
@@ -267,7 +297,7 @@ public final class ConfigLoader {
                 }
             } else if (type != null && !IN_PROCESS_TYPES.contains(type)) {
                 y.problem(m.getOrDefault("base_url", pn), "provider '" + name + "' needs base_url",
-                        "add base_url: http://… (for together: https://api.together.xyz/v1)");
+                        "add base_url: " + baseUrlExample(type));
             }
             if (baseUrl == null && type != null && IN_PROCESS_TYPES.contains(type)) {
                 baseUrl = ai.aideon.client.DemoMode.inProcessUri(name);
@@ -278,6 +308,23 @@ public final class ConfigLoader {
             Map<String, Node> opts = y.map(m.get("options"), "options");
             for (String k : opts.keySet()) {
                 options.put(k, y.str(opts, k));
+            }
+            String api = y.str(m, "api");
+            if (api != null) {
+                if (!"ollama".equals(type)) {
+                    y.problem(m.get("api"), "'api' is for ollama providers only",
+                            "remove it; provider '" + name + "' (type " + type + ") has one API");
+                } else if (!api.equals("native") && !api.equals("openai")) {
+                    y.problem(m.get("api"), "api must be native or openai, got '" + api + "'",
+                            "api: native (Ollama's /api/chat) or api: openai (its OpenAI-compatible /v1)");
+                } else {
+                    options.put("api", api);
+                }
+            }
+            LocalEngineConfig engine = engineType == null ? noEngineKeys(y, m, name, type)
+                    : engine(y, m, name, engineType, discoverTiers);
+            if (engineType != null && baseUrl != null) {
+                baseUrl = URI.create(ai.aideon.providers.engine.EngineEndpoints.rootOf(baseUrl));
             }
             // A simulator block on a real provider says how its stand-in behaves in demo mode.
             SimulatorSettings sim = "simulator".equals(type) || m.containsKey("simulator")
@@ -290,9 +337,63 @@ public final class ConfigLoader {
             ProviderSettings settings = new ProviderSettings(name, type == null ? "?" : type, source, baseUrl,
                     Secret.of(key), timeout, options);
             out.put(name, new ProviderConfig(settings, sim, enabled,
-                    enabled ? null : "no API key configured (api_key resolved to empty)"));
+                    enabled ? null : "no API key configured (api_key resolved to empty)", engine));
         }
         return out;
+    }
+
+    private static String baseUrlExample(String type) {
+        return switch (type) {
+            case "ollama" -> "http://127.0.0.1:11434 (the server root)";
+            case "llamacpp" -> "http://127.0.0.1:8080 (llama-server's root, as started with --port 8080)";
+            case "vllm" -> "http://127.0.0.1:8000 (vllm serve's root)";
+            case "whisper-cpp" -> "http://127.0.0.1:8081 (whisper-server's root, as started with --port 8081)";
+            case "together" -> "https://api.together.xyz/v1";
+            default -> "http://… (the API root including /v1)";
+        };
+    }
+
+    /** Probe and discovery settings of a local engine; {@code discover: true} needs an engine with a model list. */
+    private static LocalEngineConfig engine(YamlTree y, Map<String, Node> m, String name, EngineType type,
+                                            Map<Node, List<String>> discoverTiers) {
+        boolean discover = y.bool(m, "discover", type.discovers());
+        if (discover && !type.discovers()) {
+            y.problem(m.get("discover"), "provider '" + name + "' (" + type.configName() + ") has no model list to "
+                    + "discover", "remove discover: true and declare its model under models: with provider: " + name);
+            discover = false;
+        }
+        Duration probe = interval(y, m, "probe_interval", LocalEngineConfig.DEFAULT_PROBE_INTERVAL);
+        Duration refresh = interval(y, m, "discover_interval", LocalEngineConfig.DEFAULT_DISCOVER_INTERVAL);
+        List<String> tiers = y.strings(m, "discover_tiers");
+        if (!tiers.isEmpty()) {
+            if (!discover) {
+                y.problem(m.get("discover_tiers"), "discover_tiers has no effect: provider '" + name
+                        + "' does not discover models", "remove it, or set discover: true");
+            }
+            discoverTiers.put(m.get("discover_tiers"), tiers);
+        }
+        return new LocalEngineConfig(discover, probe, refresh, new LinkedHashSet<>(tiers));
+    }
+
+    private static Duration interval(YamlTree y, Map<String, Node> m, String key, Duration fallback) {
+        Duration d = y.duration(m, key, fallback);
+        if (d.compareTo(MIN_INTERVAL) < 0) {
+            y.problem(m.get(key), key + " must be at least 1s, got " + d.toMillis() + "ms",
+                    "e.g. " + key + ": " + fallback.toSeconds() + "s");
+            return fallback;
+        }
+        return d;
+    }
+
+    /** The engine keys on a provider that is not a local engine: a mistake worth naming. */
+    private static LocalEngineConfig noEngineKeys(YamlTree y, Map<String, Node> m, String name, String type) {
+        for (String key : ENGINE_KEYS) {
+            if (m.containsKey(key)) {
+                y.problem(m.get(key), "'" + key + "' is for local engines (ollama, llamacpp, vllm, whisper-cpp), not "
+                        + "provider '" + name + "' of type " + type, "remove " + key + ", or change the type");
+            }
+        }
+        return null;
     }
 
     /** Simulator settings; also used by demo mode to stand a simulator in for a real provider. */
@@ -326,6 +427,13 @@ public final class ConfigLoader {
                 y.problem(m.get("id"), "model id '" + id + "' appears twice", "remove or rename one of them");
             }
             ProviderConfig pc = provider == null ? null : providers.get(provider);
+            String namespace = id == null || id.indexOf('/') <= 0 ? null : id.substring(0, id.indexOf('/'));
+            ProviderConfig owner = namespace == null ? null : providers.get(namespace);
+            if (owner != null && owner.discovers() && provider != null && !provider.equals(namespace)) {
+                y.problem(m.get("id"), "model id '" + id + "' lies in the namespace of provider '" + namespace
+                        + "', which discovers its models as " + namespace + "/<model>", "name the model differently, "
+                        + "or set provider: " + namespace);
+            }
             if (provider != null && pc == null) {
                 y.problem(m.get("provider"), "model '" + id + "' names provider '" + provider
                         + "', which is not configured", "add it under providers:, or use one of "
@@ -366,7 +474,10 @@ public final class ConfigLoader {
         return out;
     }
 
-    private static List<Route> routes(YamlTree y, Node node, List<ModelSpec> models) {
+    private static List<Route> routes(YamlTree y, Node node, List<ModelSpec> models,
+                                      Map<String, ProviderConfig> providers) {
+        Set<String> namespaces = new LinkedHashSet<>();
+        providers.values().stream().filter(ProviderConfig::discovers).forEach(pc -> namespaces.add(pc.name()));
         Map<String, ModelSpec> byId = new LinkedHashMap<>();
         models.forEach(ms -> byId.put(ms.id(), ms));
         List<Route> out = new ArrayList<>();
@@ -393,9 +504,18 @@ public final class ConfigLoader {
                         }
                     }
                     ModelSpec spec = model == null ? null : byId.get(model);
-                    if (model != null && spec == null) {
+                    int slash = model == null ? -1 : model.indexOf('/');
+                    if (model != null && spec == null && slash > 0 && namespaces.contains(model.substring(0, slash))) {
+                        // A model the engine will list (or already lists): the router skips it until it does.
+                        if (discoveredEntryIsValid(y, e.get("model"), alias, tier.getKey(), model,
+                                providers.get(model.substring(0, slash)), models)) {
+                            entries.add(new RouteEntry(model, role));
+                        }
+                    } else if (model != null && spec == null) {
                         y.problem(e.get("model"), "route '" + alias + "' names unknown model '" + model + "'",
-                                "add the model under models:, or fix the id");
+                                "add the model under models:, or fix the id"
+                                        + (namespaces.isEmpty() ? "" : " (discovered models are named "
+                                        + namespaces.iterator().next() + "/<model as the engine lists it>)"));
                     } else if (spec != null && !spec.allowsTier(tier.getKey())) {
                         y.problem(e.get("model"), "route '" + alias + "' offers model '" + model + "' to tier '"
                                 + tier.getKey() + "', but the model's tiers are " + spec.tiers(),
@@ -411,6 +531,32 @@ public final class ConfigLoader {
             }
         }
         return out;
+    }
+
+    /**
+     * What can be checked of a route entry naming a discovered model before it exists: the tier must be one the
+     * provider's discovered models allow (the router trusts routes to respect model tiers), and it must not be a
+     * model the config already declares under another id (that one wins, so this id would never appear).
+     */
+    private static boolean discoveredEntryIsValid(YamlTree y, Node at, String alias, String tier, String model,
+                                                  ProviderConfig provider, List<ModelSpec> models) {
+        var tiers = provider.engine().discoverTiers();
+        if (!tiers.isEmpty() && !tiers.contains(tier)) {
+            y.problem(at, "route '" + alias + "' offers discovered model '" + model + "' to tier '" + tier
+                    + "', but provider '" + provider.name() + "' discovers its models for " + tiers,
+                    "add " + tier + " to its discover_tiers, or remove the model from this plan");
+            return false;
+        }
+        String upstream = model.substring(provider.name().length() + 1);
+        for (ModelSpec m : models) {
+            if (m.provider().equals(provider.name()) && (m.upstreamId().equals(upstream)
+                    || (m.upstreamId() + ":latest").equals(upstream) || m.upstreamId().equals(upstream + ":latest"))) {
+                y.problem(at, "route '" + alias + "' names '" + model + "', which is declared as '" + m.id() + "'",
+                        "use model: " + m.id() + " (a declared model keeps its id when the engine lists it)");
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<ClientKey> clients(YamlTree y, Node node) {

@@ -24,6 +24,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Only failures that say something about the upstream count (see {@link #countsAgainstHealth}): a malformed
  * request or a too-long prompt is the caller's fault and must not open a breaker for everyone else.
+ *
+ * <p>Local engines are also probed in the background ({@link #reportEngine}). A breaker learns from failed requests
+ * (reactive); a probe knows before any request is sent (proactive), so the router skips a dead or loading engine
+ * instead of spending an attempt, and takes it back as soon as a probe finds it up again.
  */
 public final class HealthRegistry implements HealthView {
 
@@ -32,6 +36,8 @@ public final class HealthRegistry implements HealthView {
     private final Duration openWait;
     /** provider → model id → breaker. Two levels so a lookup allocates no composite key on the hot path. */
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Entry>> breakers = new ConcurrentHashMap<>();
+    /** provider → latest probe result; only probed (local engine) providers appear. */
+    private final ConcurrentHashMap<String, EngineHealth> engines = new ConcurrentHashMap<>();
 
     public HealthRegistry(Clock clock) {
         this(clock, BreakerSettings.defaults());
@@ -122,6 +128,28 @@ public final class HealthRegistry implements HealthView {
     public String state(ModelSpec m) {
         Entry e = existing(m);
         return e == null ? "closed" : wire(e.breaker.getState());
+    }
+
+    /**
+     * Records what a health probe of a local engine found; the state holds until the next report. Returns the
+     * previous result (null for the first), so the caller can log changes rather than every probe.
+     */
+    public EngineHealth reportEngine(String provider, EngineState state, String detail) {
+        return engines.put(provider, new EngineHealth(state, detail, clock.instant()));
+    }
+
+    /** The latest probe result of a provider, or null when it was never probed. */
+    public EngineHealth engine(String provider) {
+        return engines.get(provider);
+    }
+
+    @Override
+    public String engineUnavailable(ModelSpec m) {
+        EngineHealth h = engines.get(m.provider());
+        if (h == null || h.up()) {
+            return null;
+        }
+        return "engine " + h.state().wire() + (h.detail() == null ? "" : ": " + h.detail());
     }
 
     /** {@code provider:modelId} → state, sorted, for the health endpoint. Models never called are absent. */

@@ -15,6 +15,15 @@ public interface HealthView {
     /** Breaker state for explanations: {@code closed}, {@code open}, {@code half_open} … */
     String state(ModelSpec m);
 
+    /**
+     * Why the model's engine cannot take requests right now, as a skip reason ({@code engine down: connection
+     * refused}), or null when nothing is known against it. Only local engines are probed; a model whose engine
+     * was never probed is assumed to be serving, so one slow probe never blocks routing.
+     */
+    default String engineUnavailable(ModelSpec m) {
+        return null;
+    }
+
     /** Every model healthy: for tests and for setups without breakers. */
     static HealthView alwaysAvailable() {
         return AlwaysAvailable.INSTANCE;

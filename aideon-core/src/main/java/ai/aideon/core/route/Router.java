@@ -22,8 +22,11 @@ import java.util.function.Supplier;
  * Turns a chat request into an ordered plan of candidates, each with the reason it is where it is.
  *
  * <p>Steps, in order: resolve the model string (route alias or concrete model) and check tier access; order the
- * route's entries by the requested role; drop candidates that cannot serve the request (not a chat model, missing
- * capability, not local under {@code local_only}, context too small); move models with an open breaker to the end.
+ * route's entries by the requested role (entries naming a local engine's model that no discovery has listed yet are
+ * skipped); drop candidates that cannot serve the request (not a chat model, missing capability, not local under
+ * {@code local_only}, context too small, engine found down or loading by its health probe); move models with an
+ * open breaker to the end. A probed-down engine is dropped, not moved last like an open breaker: the probe already
+ * knows the attempt would fail, so making it would only add latency before the fallback.
  * When nothing is left the error names the filter that removed the last candidate, since that is what the caller
  * can act on.
  *
@@ -44,6 +47,7 @@ public final class Router {
     private static final int DROPPED_CAPABILITY = 2;
     private static final int DROPPED_PRIVACY = 3;
     private static final int DROPPED_CONTEXT = 4;
+    private static final int DROPPED_ENGINE = 5;
 
     private static final Comparator<Candidate> CHEAPEST_FIRST = Comparator
             .comparing((Candidate c) -> c.model().price().outputPerMTokens())
@@ -67,7 +71,11 @@ public final class Router {
         String requested = request.model();
 
         List<Candidate> ordered = new ArrayList<>(8);
-        String routeAlias = gather(cat, requested, tier, role, ordered);
+        List<Skipped> skipped = new ArrayList<>(4);
+        String routeAlias = gather(cat, requested, tier, role, ordered, skipped);
+        if (ordered.isEmpty()) {
+            throw nothingDiscovered(routeAlias, tier, skipped);
+        }
 
         int prompt = TokenCounter.withMargin(TokenCounter.cl100k().countPrompt(request),
                 settings.tokenMarginFraction(), settings.tokenMarginFixed());
@@ -77,7 +85,6 @@ public final class Router {
 
         List<Candidate> available = new ArrayList<>(ordered.size());
         List<Candidate> breakerOpen = null;
-        List<Skipped> skipped = new ArrayList<>(4);
         int furthestStage = 0;
         int largestWindow = 0;
         for (int i = 0; i < ordered.size(); i++) {
@@ -103,6 +110,8 @@ public final class Router {
                 if (m.contextWindow() > 0 && m.contextWindow() < needed) {
                     stage = DROPPED_CONTEXT;
                     why = "context " + m.contextWindow() + " < " + needed + " needed";
+                } else if ((why = health.engineUnavailable(m)) != null) {
+                    stage = DROPPED_ENGINE;
                 }
             }
             furthestStage = Math.max(furthestStage, stage);
@@ -124,7 +133,7 @@ public final class Router {
         }
         if (available.isEmpty()) {
             throw noCandidate(furthestStage, request, ctx, routeAlias, required, ordered, prompt, completion,
-                    needed, largestWindow);
+                    needed, largestWindow, skipped);
         }
         return new RoutePlan(requested, routeAlias, role, prompt, available, skipped);
     }
@@ -133,8 +142,8 @@ public final class Router {
      * Collects the candidates for a route alias (its plan for the tier) or a concrete model (the model, then its home
      * route's plan as fallbacks), ordered by role, after the tier checks. Returns the route alias the plan comes from.
      */
-    private static String gather(Catalog cat, String requested, String tier, Role role, List<Candidate> ordered)
-            throws RoutingException {
+    private static String gather(Catalog cat, String requested, String tier, Role role, List<Candidate> ordered,
+                                 List<Skipped> skipped) throws RoutingException {
         String routeAlias;
         Route route = cat.route(requested).orElse(null);
         if (route != null) {
@@ -146,7 +155,7 @@ public final class Router {
                                 + upgradeHint(allowing), "model", allowing);
             }
             routeAlias = route.alias();
-            orderByRole(cat, entries, role, ordered);
+            orderByRole(cat, entries, role, ordered, skipped);
         } else {
             ModelSpec model = cat.model(requested).orElseThrow(() -> new RoutingException(
                     RoutingException.Reason.MODEL_NOT_FOUND,
@@ -162,7 +171,7 @@ public final class Router {
             Route home = cat.homeRouteOf(model.id()).orElse(null);
             routeAlias = home != null ? home.alias() : model.id();
             if (home != null) {
-                orderByRole(cat, home.planFor(tier), role, ordered);
+                orderByRole(cat, home.planFor(tier), role, ordered, skipped);
             }
         }
 
@@ -178,11 +187,15 @@ public final class Router {
         Catalog cat = catalog.get();
         Role role = ctx.role() != null ? ctx.role() : requestedRole != null ? requestedRole : Role.PRIMARY;
         List<Candidate> ordered = new ArrayList<>(8);
-        String routeAlias = gather(cat, requested, ctx.tier(), role, ordered);
+        List<Skipped> skipped = new ArrayList<>(4);
+        String routeAlias = gather(cat, requested, ctx.tier(), role, ordered, skipped);
+        if (ordered.isEmpty()) {
+            throw nothingDiscovered(routeAlias, ctx.tier(), skipped);
+        }
         List<Candidate> available = new ArrayList<>(ordered.size());
         List<Candidate> breakerOpen = new ArrayList<>(2);
-        List<Skipped> skipped = new ArrayList<>(4);
         boolean rightModalitySeen = false;
+        boolean engineDown = false;
         for (int i = 0; i < ordered.size(); i++) {
             Candidate c = ordered.get(i);
             ModelSpec m = c.model();
@@ -194,8 +207,12 @@ public final class Router {
                 continue;
             }
             rightModalitySeen = true;
+            String down;
             if (ctx.localOnly() && m.source() != Source.LOCAL) {
                 skipped.add(new Skipped(m.id(), "local_only"));
+            } else if ((down = health.engineUnavailable(m)) != null) {
+                skipped.add(new Skipped(m.id(), down));
+                engineDown = true;
             } else if (health.isAvailable(m)) {
                 available.add(c);
             } else {
@@ -205,6 +222,9 @@ public final class Router {
         available.addAll(breakerOpen);
         String what = modality.name().toLowerCase(java.util.Locale.ROOT);
         if (available.isEmpty()) {
+            if (engineDown) {
+                throw enginesDown(routeAlias, ctx.tier(), skipped);
+            }
             if (rightModalitySeen && ctx.localOnly()) {
                 throw new RoutingException(RoutingException.Reason.NO_LOCAL_ENGINE, "No local engine serves "
                         + what + " on '" + routeAlias + "', and this request must stay local (offline, cloud "
@@ -219,11 +239,12 @@ public final class Router {
     /** What to install so a modality has a local engine. */
     static String installHint(Modality modality) {
         return switch (modality) {
-            case TEXT, CODE, VISION -> "Install Ollama (or run vLLM / llama.cpp) and configure it as a local provider.";
+            case TEXT, CODE, VISION -> "Install Ollama (or run vLLM / llama.cpp) and configure it as a local provider "
+                    + "(type ollama, vllm or llamacpp); its models are discovered.";
             case EMBED -> "Add a provider of type onnx (the built-in all-MiniLM-L6-v2 model) to the route.";
             case TTS -> "Install espeak-ng (apt-get install espeak-ng sox libsox-fmt-mp3) and a provider of type espeak.";
             case STT -> "Install pocketsphinx (apt-get install pocketsphinx pocketsphinx-en-us sox) and a provider of "
-                    + "type pocketsphinx.";
+                    + "type pocketsphinx, or run whisper.cpp's whisper-server and a provider of type whisper-cpp.";
             case IMAGE, VIDEO -> "There is no local " + modality.name().toLowerCase(java.util.Locale.ROOT)
                     + " engine yet; this needs a cloud provider.";
         };
@@ -242,7 +263,8 @@ public final class Router {
      * Appends the entries in the order the role asks for. PRIMARY and FALLBACK entries are the general plan; the
      * special roles' entries are held back for requests that ask for exactly that role, and then go first.
      */
-    private static void orderByRole(Catalog cat, List<RouteEntry> entries, Role role, List<Candidate> out) {
+    private static void orderByRole(Catalog cat, List<RouteEntry> entries, Role role, List<Candidate> out,
+                                    List<Skipped> skipped) {
         List<RouteEntry> general = new ArrayList<>(entries.size());
         List<RouteEntry> special = new ArrayList<>(2);
         for (RouteEntry e : entries) {
@@ -255,41 +277,42 @@ public final class Router {
         if (general.isEmpty() && special.isEmpty()) {
             // A plan made only of other roles' entries: serving from them beats refusing the request.
             for (RouteEntry e : entries) {
-                out.add(candidate(cat, e, "only entry (role=" + e.role().wire() + ")"));
+                add(cat, e, "only entry (role=" + e.role().wire() + ")", out, skipped);
             }
             return;
         }
         for (RouteEntry e : special) {
-            out.add(candidate(cat, e, "role=" + role.wire()));
+            add(cat, e, "role=" + role.wire(), out, skipped);
         }
         switch (role) {
             case FALLBACK -> {
                 // Skip the primaries (e.g. a caller who knows local is busy): fallbacks first, primaries last.
                 for (RouteEntry e : general) {
                     if (e.role() == Role.FALLBACK) {
-                        out.add(candidate(cat, e, "fallback (role=fallback)"));
+                        add(cat, e, "fallback (role=fallback)", out, skipped);
                     }
                 }
                 for (RouteEntry e : general) {
                     if (e.role() == Role.PRIMARY) {
-                        out.add(candidate(cat, e, "primary, moved last (role=fallback)"));
+                        add(cat, e, "primary, moved last (role=fallback)", out, skipped);
                     }
                 }
             }
             case QUICK -> {
                 if (special.isEmpty()) {
-                    addCheapestFirst(cat, general, out);
+                    addCheapestFirst(cat, general, out, skipped);
                 } else {
-                    addInOrder(cat, general, out);
+                    addInOrder(cat, general, out, skipped);
                 }
             }
-            default -> addInOrder(cat, general, out);
+            default -> addInOrder(cat, general, out, skipped);
         }
     }
 
-    private static void addInOrder(Catalog cat, List<RouteEntry> general, List<Candidate> out) {
+    private static void addInOrder(Catalog cat, List<RouteEntry> general, List<Candidate> out,
+                                   List<Skipped> skipped) {
         for (RouteEntry e : general) {
-            out.add(candidate(cat, e, e.role().wire()));
+            add(cat, e, e.role().wire(), out, skipped);
         }
     }
 
@@ -297,10 +320,11 @@ public final class Router {
      * No entry is marked quick: approximate "quick" by cheapest output (per token, or per image for image models),
      * then smallest window (smaller model).
      */
-    private static void addCheapestFirst(Catalog cat, List<RouteEntry> general, List<Candidate> out) {
+    private static void addCheapestFirst(Catalog cat, List<RouteEntry> general, List<Candidate> out,
+                                         List<Skipped> skipped) {
         List<Candidate> sorted = new ArrayList<>(general.size());
         for (RouteEntry e : general) {
-            sorted.add(candidate(cat, e, e.role().wire()));
+            add(cat, e, e.role().wire(), sorted, skipped);
         }
         sorted.sort(CHEAPEST_FIRST); // stable: ties keep configured order
         for (int i = 0; i < sorted.size(); i++) {
@@ -313,9 +337,18 @@ public final class Router {
         return r == Role.PRIMARY || r == Role.FALLBACK;
     }
 
-    private static Candidate candidate(Catalog cat, RouteEntry e, String reason) {
-        // The catalog constructor guarantees every route entry names a known model.
-        return new Candidate(cat.model(e.modelId()).orElseThrow(), e.role(), reason);
+    /**
+     * Appends the entry's model as a candidate. The catalog guarantees every entry names a known model, except
+     * ids in a discovery namespace: those are skipped, with the reason, until their engine lists them.
+     */
+    private static void add(Catalog cat, RouteEntry e, String reason, List<Candidate> out, List<Skipped> skipped) {
+        ModelSpec m = cat.model(e.modelId()).orElse(null);
+        if (m != null) {
+            out.add(new Candidate(m, e.role(), reason));
+        } else if (skipped.stream().noneMatch(s -> s.modelId().equals(e.modelId()))) {
+            String engine = e.modelId().substring(0, Math.max(0, e.modelId().indexOf('/')));
+            skipped.add(new Skipped(e.modelId(), "not discovered: engine '" + engine + "' has not listed it"));
+        }
     }
 
     private static boolean seenBefore(List<Candidate> ordered, int index) {
@@ -387,9 +420,10 @@ public final class Router {
     private static RoutingException noCandidate(int furthestStage, ChatRequest request, RouteContext ctx,
                                                 String routeAlias, Set<Capability> required,
                                                 List<Candidate> ordered, int prompt, int completion, int needed,
-                                                int largestWindow) {
+                                                int largestWindow, List<Skipped> skipped) {
         String where = "route '" + routeAlias + "' for tier '" + ctx.tier() + "'";
         return switch (furthestStage) {
+            case DROPPED_ENGINE -> enginesDown(routeAlias, ctx.tier(), skipped);
             case DROPPED_CONTEXT -> new RoutingException(RoutingException.Reason.CONTEXT_LENGTH_EXCEEDED,
                     "This request needs about " + needed + " tokens (prompt ~" + prompt
                             + (request.maxTokens() != null ? " + max_tokens " : " + at least ") + completion
@@ -408,6 +442,30 @@ public final class Router {
                             + ordered.get(0).model().modality().name().toLowerCase(java.util.Locale.ROOT)
                             + "); use a text, code or vision route for chat completions.", "model", null);
         };
+    }
+
+    /** Every candidate that could serve the request sits on an engine its health probe found down or loading. */
+    private static RoutingException enginesDown(String routeAlias, String tier, List<Skipped> skipped) {
+        List<String> reasons = new ArrayList<>();
+        for (Skipped s : skipped) {
+            if (s.reason().startsWith("engine ")) {
+                reasons.add(s.modelId() + " (" + s.reason() + ")");
+            }
+        }
+        return new RoutingException(RoutingException.Reason.NO_HEALTHY_CANDIDATE, "Every model that could serve this "
+                + "request on route '" + routeAlias + "' for tier '" + tier + "' runs on a local engine that is not "
+                + "ready: " + String.join("; ", reasons) + ". Try again when the engine is up.", null, null);
+    }
+
+    /** The route names only local-engine models that no discovery has listed. */
+    private static RoutingException nothingDiscovered(String routeAlias, String tier, List<Skipped> skipped) {
+        List<String> ids = new ArrayList<>();
+        for (Skipped s : skipped) {
+            ids.add(s.modelId());
+        }
+        return new RoutingException(RoutingException.Reason.NO_HEALTHY_CANDIDATE, "Route '" + routeAlias
+                + "' for tier '" + tier + "' names only models that their local engines have not listed (yet): "
+                + String.join(", ", ids) + ". Is the engine running and the model pulled?", null, null);
     }
 
     /** Names a capability no candidate has, or says the combination is what nobody offers. */

@@ -124,4 +124,25 @@ class HealthRegistryTest {
         assertThat(registry.snapshot()).containsExactly(
                 java.util.Map.entry("together:m/a", "open"), java.util.Map.entry("together:m/b", "closed"));
     }
+
+    @Test
+    void engineProbeResultsAreKeptPerProviderWithTheTimeTheyWereTaken() {
+        ModelSpec local = Fixtures.local("local/llama", 8192, ALL_CAPS);
+        assertThat(registry.engine("local")).isNull();
+        assertThat(registry.engineUnavailable(local)).isNull();
+
+        assertThat(registry.reportEngine("local", EngineState.LOADING, "Loading model")).isNull();
+        clock.advance(Duration.ofSeconds(10));
+        EngineHealth before = registry.reportEngine("local", EngineState.DOWN, "connection refused");
+
+        assertThat(before.state()).isEqualTo(EngineState.LOADING);
+        assertThat(registry.engine("local").checkedAt()).isEqualTo(clock.instant());
+        assertThat(registry.engineUnavailable(local)).isEqualTo("engine down: connection refused");
+        // A probe says nothing about cloud models, and never touches the per-model breakers.
+        assertThat(registry.engineUnavailable(A)).isNull();
+        assertThat(registry.isAvailable(local)).isTrue();
+
+        registry.reportEngine("local", EngineState.UP, null);
+        assertThat(registry.engineUnavailable(local)).isNull();
+    }
 }

@@ -401,6 +401,59 @@ class RouterTest {
             assertThat(ids(r.plan(ask("aideon/text", "hi"), RouteContext.of("free")))).startsWith(LOCAL_8B.id());
         }
 
+        @Test
+        void aProbedDownEngineIsSkippedBeforeAnyAttemptWithTheProbesWords() throws Exception {
+            MutableClock clock = new MutableClock();
+            HealthRegistry registry = new HealthRegistry(clock);
+            registry.reportEngine("local", EngineState.DOWN, "connection refused");
+            Router r = new Router(() -> CATALOG, registry, RouterSettings.defaults());
+
+            RoutePlan plan = r.plan(ask("aideon/text", "hi"), RouteContext.of("free"));
+
+            // Dropped, not moved last like an open breaker: the executor never calls it.
+            assertThat(ids(plan)).containsExactly(TOGETHER_8B.id(), TOGETHER_70B.id());
+            assertThat(plan.skipped()).containsExactly(
+                    new Skipped(LOCAL_8B.id(), "engine down: connection refused"));
+
+            registry.reportEngine("local", EngineState.UP, null);
+            assertThat(ids(r.plan(ask("aideon/text", "hi"), RouteContext.of("free")))).startsWith(LOCAL_8B.id());
+        }
+
+        @Test
+        void whenOnlyALoadingEngineCouldServeTheErrorSaysSo() {
+            HealthRegistry registry = new HealthRegistry(new MutableClock());
+            registry.reportEngine("local", EngineState.LOADING, "Loading model");
+            Router r = new Router(() -> CATALOG, registry, RouterSettings.defaults());
+
+            RoutingException e = catchThrowableOfType(RoutingException.class,
+                    () -> r.plan(ask("aideon/offline", "hi"), RouteContext.of("free")));
+
+            assertThat(e.reason()).isEqualTo(RoutingException.Reason.NO_HEALTHY_CANDIDATE);
+            assertThat(e.getMessage()).contains(LOCAL_8B.id() + " (engine loading: Loading model)")
+                    .contains("'aideon/offline'");
+        }
+
+        @Test
+        void nonChatPlansSkipADownEngineToo() throws Exception {
+            ModelSpec localStt = new ModelSpec("whisper/base", "whisper", "base", Modality.STT, Source.LOCAL,
+                    Set.of(), 0, Price.FREE, ALL_TIERS, "stt");
+            ModelSpec cloudStt = new ModelSpec("openai/whisper-large-v3", "together", "openai/whisper-large-v3",
+                    Modality.STT, Source.CLOUD, Set.of(), 0, Price.FREE, ALL_TIERS, "stt");
+            Catalog cat = new Catalog(List.of(localStt, cloudStt), List.of(new Route("aideon/stt", Modality.STT, "",
+                    Map.of("free", List.of(entry(localStt, Role.PRIMARY), entry(cloudStt, Role.FALLBACK))))));
+            HealthRegistry registry = new HealthRegistry(new MutableClock());
+            registry.reportEngine("whisper", EngineState.DOWN, "timed out");
+            Router r = new Router(() -> cat, registry, RouterSettings.defaults());
+
+            RoutePlan plan = r.planModality("aideon/stt", Modality.STT, null, RouteContext.of("free"));
+            assertThat(ids(plan)).containsExactly(cloudStt.id());
+            assertThat(plan.skipped()).containsExactly(new Skipped(localStt.id(), "engine down: timed out"));
+
+            RoutingException e = catchThrowableOfType(RoutingException.class, () -> r.planModality("aideon/stt",
+                    Modality.STT, null, new RouteContext("free", null, true)));
+            assertThat(e.reason()).isEqualTo(RoutingException.Reason.NO_HEALTHY_CANDIDATE);
+        }
+
         private static HealthView view(Set<String> open) {
             return new HealthView() {
                 @Override
@@ -413,6 +466,53 @@ class RouterTest {
                     return open.contains(m.id()) ? "open" : "closed";
                 }
             };
+        }
+    }
+
+    @Nested
+    class Discovery {
+        final ModelSpec discovered = new ModelSpec("ollama/llama3.2:3b", "ollama", "llama3.2:3b", Modality.TEXT,
+                Source.LOCAL, ALL_CAPS, 131072, Price.FREE, ALL_TIERS, null);
+        final Route route = new Route("aideon/home", Modality.TEXT, "", Map.of("free", List.of(
+                new RouteEntry("ollama/qwen3:8b", Role.PRIMARY), new RouteEntry(discovered.id(), Role.FALLBACK),
+                entry(TOGETHER_8B, Role.FALLBACK))));
+
+        @Test
+        void theCatalogAcceptsUnlistedIdsOnlyInADiscoveryNamespace() {
+            assertThatThrownBy(() -> new Catalog(List.of(TOGETHER_8B), List.of(route)))
+                    .hasMessageContaining("unknown model ollama/qwen3:8b");
+            Catalog cat = new Catalog(List.of(TOGETHER_8B, discovered), List.of(route), Set.of("ollama"));
+            assertThat(cat.discoverable("ollama/qwen3:8b")).isTrue();
+            assertThat(cat.discoverable("together/qwen3:8b")).isFalse();
+        }
+
+        @Test
+        void aRouteEntryNotDiscoveredYetIsSkippedWithTheReason() throws Exception {
+            Catalog cat = new Catalog(List.of(TOGETHER_8B, discovered), List.of(route), Set.of("ollama"));
+            Router r = new Router(() -> cat, HealthView.alwaysAvailable(), RouterSettings.defaults());
+
+            RoutePlan plan = r.plan(ask("aideon/home", "hi"), RouteContext.of("free"));
+
+            assertThat(ids(plan)).containsExactly(discovered.id(), TOGETHER_8B.id());
+            assertThat(plan.skipped()).containsExactly(
+                    new Skipped("ollama/qwen3:8b", "not discovered: engine 'ollama' has not listed it"));
+        }
+
+        @Test
+        void aRouteOfOnlyUndiscoveredModelsIsAServiceErrorNamingThem() {
+            Route onlyPending = new Route("aideon/pending", Modality.TEXT, "", Map.of("free",
+                    List.of(new RouteEntry("ollama/qwen3:8b", Role.PRIMARY))));
+            Catalog cat = new Catalog(List.of(TOGETHER_8B), List.of(onlyPending), Set.of("ollama"));
+            Router r = new Router(() -> cat, HealthView.alwaysAvailable(), RouterSettings.defaults());
+
+            RoutingException chat = catchThrowableOfType(RoutingException.class,
+                    () -> r.plan(ask("aideon/pending", "hi"), RouteContext.of("free")));
+            assertThat(chat.reason()).isEqualTo(RoutingException.Reason.NO_HEALTHY_CANDIDATE);
+            assertThat(chat.getMessage()).contains("ollama/qwen3:8b").contains("not listed");
+
+            RoutingException embed = catchThrowableOfType(RoutingException.class,
+                    () -> r.planModality("aideon/pending", Modality.EMBED, null, RouteContext.of("free")));
+            assertThat(embed.reason()).isEqualTo(RoutingException.Reason.NO_HEALTHY_CANDIDATE);
         }
     }
 

@@ -108,6 +108,47 @@ public final class HttpTransport {
                 form.bytes(), timeout, false);
     }
 
+    /**
+     * GETs a small resource (a health endpoint, a model list) and returns it whatever its status, read whole up to
+     * {@code maxBytes}. Only a failure to get an answer at all (refused, reset, timed out) throws.
+     *
+     * @param timeout bounds each socket read and the whole body
+     */
+    public HttpAnswer get(URI uri, Duration timeout, int maxBytes) throws ProviderException {
+        long startNanos = System.nanoTime();
+        Http1ClientResponse response;
+        ReleasableResource connection;
+        try {
+            response = client.get().uri(uri).header(ACCEPT_JSON).readTimeout(timeout).request();
+            connection = CALL_CONNECTION.get();
+        } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                InterruptedException interrupted = new InterruptedException("interrupted during the upstream call");
+                interrupted.initCause(e);
+                throw errors.interrupted(interrupted);
+            }
+            throw errors.fromIo(EntityStream.broken(e), false);
+        } finally {
+            CALL_CONNECTION.remove();
+        }
+        String type = response.headers().first(HeaderNames.CONTENT_TYPE).orElse(null);
+        Duration remaining = timeout.minusNanos(System.nanoTime() - startNanos);
+        ResponseBody body = new ResponseBody(WatchedInputStream.deadline(new EntityStream(response, connection),
+                remaining.isNegative() ? Duration.ofMillis(1) : remaining), view(response.headers()), errors);
+        try (body) {
+            byte[] bytes = body.stream().readNBytes(maxBytes + 1);
+            if (body.timedOut()) {
+                throw errors.fromIo(new java.io.IOException("body timed out"), true);
+            }
+            if (bytes.length > maxBytes) {
+                throw errors.malformed(uri.getPath() + " answered more than " + maxBytes + " bytes", null);
+            }
+            return new HttpAnswer(response.status().code(), type, bytes);
+        } catch (java.io.IOException e) {
+            throw body.failure(e);
+        }
+    }
+
     private ResponseBody post(URI uri, Header contentType, Header accept, byte[] entity, Duration timeout,
                               boolean stream) throws ProviderException {
         long startNanos = System.nanoTime();

@@ -17,8 +17,15 @@ package ai.aideon.providers.openai;
 public record OpenAiDialect(boolean sendStreamOptions, boolean developerAsSystem, String maxTokensField,
                             boolean embeddingOptions) {
 
-    /** OpenAI itself, vLLM, llama.cpp server, Ollama's /v1. */
+    /** OpenAI itself, and any server configured as {@code type: openai}. */
     public static final OpenAiDialect OPENAI_COMPATIBLE = new OpenAiDialect(true, false, "max_tokens", true);
+
+    /**
+     * Local engines' OpenAI-compatible servers (llama.cpp, vLLM, Ollama's /v1): usage with stream_options, and
+     * {@code developer} sent as {@code system}, since the open models' chat templates they apply know only the
+     * classic roles (an unknown role fails the template or is silently dropped).
+     */
+    public static final OpenAiDialect LOCAL_ENGINE = new OpenAiDialect(true, true, "max_tokens", true);
 
     /** Together: no stream_options, classic roles. (Its stop is array-only; we always send an array.) */
     public static final OpenAiDialect TOGETHER = new OpenAiDialect(false, true, "max_tokens", false);

@@ -38,7 +38,7 @@ class TogetherProviderTest {
     @BeforeEach
     void start() {
         upstream = FakeUpstream.together().apiKey(KEY).start();
-        provider = ProviderFactory.create(TestCalls.settings("together", upstream.baseUrl() + "/v1", KEY));
+        provider = (ChatProvider) ProviderFactory.create(TestCalls.settings("together", upstream.baseUrl() + "/v1", KEY));
     }
 
     @AfterEach

@@ -107,6 +107,9 @@ final class CatalogHandler {
         g.writeStringField("provider", m.provider());
         g.writeStringField("source", m.source().wire());
         g.writeStringField("modality", m.modality().name().toLowerCase(java.util.Locale.ROOT));
+        if (engine.isDiscovered(m.id())) {
+            g.writeBooleanField("discovered", true); // listed by its local engine, not declared in the config
+        }
         if (m.contextWindow() > 0) {
             g.writeNumberField("context_window", m.contextWindow());
         }

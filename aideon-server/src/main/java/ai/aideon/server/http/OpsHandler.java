@@ -1,6 +1,7 @@
 package ai.aideon.server.http;
 
 import ai.aideon.client.AideonEngine;
+import ai.aideon.client.LocalEngineStatus;
 import ai.aideon.providers.simulator.SimulatorProvider;
 import ai.aideon.server.api.ApiException;
 import ai.aideon.server.api.Json;
@@ -43,8 +44,37 @@ final class OpsHandler {
                 g.writeStringField(e.getKey(), e.getValue().isDown() ? "down" : "up");
             }
             g.writeEndObject();
+            localEngines(g);
             g.writeEndObject();
         }));
+    }
+
+    /**
+     * {@code "local_engines":{"<provider>":{"type","state","detail","last_probe","discovers","models","model_ids",
+     * "last_discovery","discovery_error"}}}: what the background probes and model listings last found.
+     */
+    private void localEngines(com.fasterxml.jackson.core.JsonGenerator g) throws java.io.IOException {
+        g.writeObjectFieldStart("local_engines");
+        for (LocalEngineStatus s : engine.localEngines()) {
+            g.writeObjectFieldStart(s.name());
+            g.writeStringField("type", s.type());
+            g.writeStringField("state", s.state());
+            g.writeStringField("detail", s.detail());
+            g.writeStringField("last_probe", s.lastProbe() == null ? null : s.lastProbe().toString());
+            g.writeBooleanField("discovers", s.discovers());
+            if (s.discovers()) {
+                g.writeNumberField("models", s.models().size());
+                g.writeArrayFieldStart("model_ids");
+                for (String id : s.models()) {
+                    g.writeString(id);
+                }
+                g.writeEndArray();
+                g.writeStringField("last_discovery", s.lastDiscovery() == null ? null : s.lastDiscovery().toString());
+                g.writeStringField("discovery_error", s.discoveryError());
+            }
+            g.writeEndObject();
+        }
+        g.writeEndObject();
     }
 
     /** {@code POST /aideon/v1/simulator/{provider}/down|up}: demo mode's "pull the plug" switch. */
