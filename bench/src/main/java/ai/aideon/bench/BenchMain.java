@@ -41,7 +41,7 @@ public final class BenchMain {
     /** Parsed command line. */
     record Options(boolean quick, Path root, Path out, List<String> targets, List<Boolean> modes,
                    List<Integer> concurrency, int warmup, int requests, Duration maxDuration, Path gatewayJar,
-                   Optional<Path> nginx, List<String> gatewayJavaOpts, boolean platformThreads) {
+                   Optional<Path> nginx, List<String> gatewayJavaOpts, boolean platformThreads, int rounds) {
 
         static Options parse(String[] args) {
             boolean quick = false;
@@ -57,6 +57,7 @@ public final class BenchMain {
             Optional<Path> nginx = null;
             List<String> gatewayOpts = List.of();
             boolean platform = false;
+            int rounds = 1;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -80,6 +81,10 @@ public final class BenchMain {
                     }
                     case "--gateway-java-opts" -> gatewayOpts = List.of(args[++i].trim().split("\\s+"));
                     case "--platform-threads" -> platform = true;
+                    case "--rounds" -> {
+                        rounds = Integer.parseInt(args[++i]);
+                        if (rounds < 1) throw new IllegalArgumentException("--rounds must be >= 1");
+                    }
                     case "-h", "--help" -> {
                         usage(System.out);
                         System.exit(0);
@@ -102,7 +107,7 @@ public final class BenchMain {
                     gatewayJar != null ? gatewayJar : root.resolve("aideon-server/target/aideon-server.jar"),
                     nginx != null ? nginx : NginxProxy.find(),
                     gatewayOpts.size() == 1 && gatewayOpts.get(0).isEmpty() ? List.of() : gatewayOpts,
-                    platform);
+                    platform, rounds);
         }
 
         static void usage(PrintStream out) {
@@ -122,6 +127,9 @@ public final class BenchMain {
                       --nginx FILE|none       nginx binary (default: found on PATH or /usr/sbin)
                       --gateway-java-opts S   extra JVM options for the gateway process
                       --platform-threads      load generator on platform threads instead of virtual threads
+                      --rounds N              measure every target N times, one round after the other, and report
+                                              per cell the round with the median p50 (default 1): on a busy
+                                              machine this keeps one noisy moment from deciding a comparison
                       --no-build              (bench/run only) skip ./aideon build
                     """);
         }
@@ -163,13 +171,17 @@ public final class BenchMain {
             log("fake upstream (own JVM) on 127.0.0.1:" + upstreamPort);
             prewarmUpstream(opt, upstreamPort);
 
-            for (String target : opt.targets()) {
-                switch (target) {
-                    case "direct" -> measureAll(opt, rows, target, upstreamPort, UPSTREAM_KEY, upstream::cpuNanos);
-                    case "gateway" -> runGateway(opt, rows, work, upstreamPort, true);
-                    case "gateway-bare" -> runGateway(opt, rows, work, upstreamPort, false);
-                    case "nginx" -> runNginx(opt, rows, work, upstreamPort);
-                    default -> throw new IllegalStateException(target);
+            for (int round = 1; round <= opt.rounds(); round++) {
+                if (opt.rounds() > 1) log("round " + round + " of " + opt.rounds());
+                for (String target : opt.targets()) {
+                    switch (target) {
+                        case "direct" -> measureAll(opt, rows, target, upstreamPort, UPSTREAM_KEY,
+                                upstream::cpuNanos);
+                        case "gateway" -> runGateway(opt, rows, work, upstreamPort, true);
+                        case "gateway-bare" -> runGateway(opt, rows, work, upstreamPort, false);
+                        case "nginx" -> runNginx(opt, rows, work, upstreamPort);
+                        default -> throw new IllegalStateException(target);
+                    }
                 }
             }
             ok = true;
@@ -183,8 +195,9 @@ public final class BenchMain {
             else System.err.println("bench: logs and generated configs kept in " + work);
         }
 
-        String table = ResultTable.markdown(rows);
         String errors = ResultTable.errors(rows);
+        rows = ResultTable.medianRounds(rows);
+        String table = ResultTable.markdown(rows);
         System.out.println();
         System.out.print(table);
         if (!errors.isEmpty()) {
@@ -318,7 +331,9 @@ public final class BenchMain {
         md.append("- nginx: ").append(nginxVersion).append('\n');
         md.append("- run: ").append(opt.quick() ? "--quick" : "full").append("; per cell warm-up ")
                 .append(opt.warmup()).append(" requests, then ").append(opt.requests()).append(" requests or ")
-                .append(opt.maxDuration().toMillis() / 1000.0).append(" s, whichever first\n\n");
+                .append(opt.maxDuration().toMillis() / 1000.0).append(" s, whichever first")
+                .append(opt.rounds() > 1 ? "; " + opt.rounds() + " rounds, each cell shows its median-p50 round" : "")
+                .append("\n\n");
         md.append(table);
         if (!errors.isEmpty()) md.append("\nErrors:\n\n").append(errors);
         md.append("""

@@ -75,6 +75,29 @@ final class ResultTable {
         return sb.toString();
     }
 
+    /**
+     * One row per cell: where a cell was measured in several rounds, the round whose p50 is the median (the lower
+     * median for an even count), so every number in the row comes from the same measurement. Skipped rounds count
+     * only when the cell was never measured.
+     */
+    static List<Row> medianRounds(List<Row> rows) {
+        Map<String, List<Row>> byCell = new java.util.LinkedHashMap<>();
+        for (Row r : rows) {
+            byCell.computeIfAbsent(r.label(), k -> new ArrayList<>()).add(r);
+        }
+        List<Row> out = new ArrayList<>();
+        for (List<Row> cell : byCell.values()) {
+            List<Row> measured = new ArrayList<>(cell.stream().filter(r -> r.result() != null).toList());
+            if (measured.isEmpty()) {
+                out.add(cell.get(0));
+                continue;
+            }
+            measured.sort(Comparator.comparingLong(r -> r.result().total().percentileNanos(50)));
+            out.add(measured.get((measured.size() - 1) / 2));
+        }
+        return out;
+    }
+
     /** One line per erroring cell with its most frequent reasons; empty when no cell had errors. */
     static String errors(List<Row> rows) {
         StringBuilder sb = new StringBuilder();

@@ -35,6 +35,25 @@ class ResultTableTest {
     }
 
     @Test
+    void rounds_collapse_to_the_round_with_the_median_p50() {
+        List<ResultTable.Row> rows = List.of(
+                ResultTable.Row.measured("gateway", result(false, 3_000_000)),
+                ResultTable.Row.measured("direct", result(false, 1_000_000)),
+                ResultTable.Row.measured("gateway", result(false, 9_000_000)),
+                ResultTable.Row.measured("gateway", result(false, 2_000_000)),
+                ResultTable.Row.skipped("nginx", false, 1, "skipped (install nginx)"),
+                ResultTable.Row.skipped("nginx", false, 1, "skipped (install nginx)"));
+
+        List<ResultTable.Row> cells = ResultTable.medianRounds(rows);
+
+        assertThat(cells).hasSize(3);
+        assertThat(cells.get(0).result().total().percentileNanos(50)).as("gateway: median of 2, 3, 9 ms")
+                .isEqualTo(3_000_000);
+        assertThat(cells.get(1).target()).isEqualTo("direct");
+        assertThat(cells.get(2).skipped()).isEqualTo("skipped (install nginx)");
+    }
+
+    @Test
     void percentiles_are_nearest_rank() {
         long[] v = new long[100];
         for (int i = 0; i < 100; i++) v[i] = (100 - i) * 1_000L;
