@@ -1,5 +1,6 @@
 package ai.aideon.server;
 
+import ai.aideon.testkit.ManualClock;
 import ai.aideon.client.config.ConfigLoader;
 import ai.aideon.testkit.FakeUpstream;
 import ai.aideon.testkit.Fault;
@@ -48,7 +49,7 @@ class CacheGatewayTest {
     Path dir;
     FakeUpstream upstream;
     GatewayFixture gw;
-    final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
+    final ManualClock clock = new ManualClock(Instant.parse("2026-01-05T10:00:00Z"));
 
     void start(String cacheYaml) throws Exception {
         upstream = FakeUpstream.openAi().start();

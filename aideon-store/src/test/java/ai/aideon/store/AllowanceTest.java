@@ -1,5 +1,6 @@
 package ai.aideon.store;
 
+import ai.aideon.testkit.ManualClock;
 import static ai.aideon.store.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,7 +39,7 @@ class AllowanceTest {
     @TempDir
     Path tmp;
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-03-04T10:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2025-03-04T10:00:00Z"));
 
     private AccountKey costToday(String tenant) {
         return new AccountKey(tenant, Meter.COST_MICROS, Period.DAY, Period.DAY.windowStart(clock.instant()));

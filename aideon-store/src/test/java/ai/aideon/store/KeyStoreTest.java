@@ -1,5 +1,6 @@
 package ai.aideon.store;
 
+import ai.aideon.testkit.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,7 +34,7 @@ class KeyStoreTest {
     @TempDir
     Path tmp;
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-03-04T10:15:30.123456Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2025-03-04T10:15:30.123456Z"));
 
     @ParameterizedTest
     @EnumSource(Backend.class)

@@ -1,5 +1,6 @@
 package ai.aideon.store;
 
+import ai.aideon.testkit.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.aideon.core.tier.AccountKey;
@@ -25,7 +26,7 @@ class LedgerJournalTest {
     @TempDir
     Path tmp;
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-03-04T10:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2025-03-04T10:00:00Z"));
 
     @Test
     void aRecordKeepsEveryFieldOfItsRowIncludingNullsAndNonAsciiText() {

@@ -1,5 +1,6 @@
 package ai.aideon.store;
 
+import ai.aideon.testkit.ManualClock;
 import static ai.aideon.store.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,7 +37,7 @@ class LedgerTest {
     @TempDir
     Path tmp;
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-03-04T10:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2025-03-04T10:00:00Z"));
 
     @ParameterizedTest
     @EnumSource(Backend.class)

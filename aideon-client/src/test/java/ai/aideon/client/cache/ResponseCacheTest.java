@@ -1,5 +1,6 @@
 package ai.aideon.client.cache;
 
+import ai.aideon.testkit.ManualClock;
 import ai.aideon.client.config.CacheConfig;
 import ai.aideon.core.api.ChatRequest;
 import ai.aideon.core.api.EmbeddingRequest;
@@ -21,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The cache's mechanics with a stand-in embedder (the real model's judgement is in SemanticCacheModelTest). */
 class ResponseCacheTest {
-    final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
+    final ManualClock clock = new ManualClock(Instant.parse("2026-01-05T10:00:00Z"));
     final AtomicInteger embeddings = new AtomicInteger();
     /** Every question maps to the same direction: similarity 1, so only the guard and the context decide. */
     final QueryEmbedder sameVector = text -> {

@@ -1,5 +1,6 @@
 package ai.aideon.client.cache;
 
+import ai.aideon.testkit.ManualClock;
 import ai.aideon.client.config.CacheConfig;
 import ai.aideon.core.api.EmbeddingRequest;
 import ai.aideon.core.api.Usage;
@@ -30,7 +31,7 @@ class SemanticCacheModelTest {
 
     final ResponseCache cache = new ResponseCache(new CacheConfig(CacheConfig.DEFAULT_EXACT,
             new CacheConfig.Semantic(true, CacheConfig.DEFAULT_SEMANTIC.threshold(), Duration.ofHours(1), 100)),
-            new MutableClock(Instant.parse("2026-01-05T10:00:00Z")), ONNX);
+            new ManualClock(Instant.parse("2026-01-05T10:00:00Z")), ONNX);
 
     @ParameterizedTest(name = "[{index}] cached \"{0}\" must not answer \"{1}\"")
     @CsvSource(delimiter = '|', textBlock = """

@@ -1,5 +1,6 @@
 package ai.aideon.core.route;
 
+import ai.aideon.testkit.ManualClock;
 import ai.aideon.core.api.ChatChunk;
 import ai.aideon.core.api.Role;
 import ai.aideon.core.catalog.ModelSpec;
@@ -37,7 +38,7 @@ class ChatExecutorTest {
     static final RandomGenerator MAX_JITTER = () -> -1L;
     static final ProviderException OVERLOADED_503 = status(Kind.OVERLOADED, 503);
 
-    final MutableClock clock = new MutableClock();
+    final ManualClock clock = new ManualClock();
     final HealthRegistry health = new HealthRegistry(clock);
     final RecordingSleeper sleeper = new RecordingSleeper();
     final FakeChatProvider local = new FakeChatProvider("local");

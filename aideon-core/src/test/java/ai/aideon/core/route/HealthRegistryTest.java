@@ -1,5 +1,6 @@
 package ai.aideon.core.route;
 
+import ai.aideon.testkit.ManualClock;
 import ai.aideon.core.catalog.ModelSpec;
 import ai.aideon.core.provider.ProviderException;
 import ai.aideon.core.provider.ProviderException.Kind;
@@ -19,7 +20,7 @@ class HealthRegistryTest {
 
     static final Duration OPEN_WAIT_PASSED = Duration.ofSeconds(30).plusMillis(1);
 
-    final MutableClock clock = new MutableClock();
+    final ManualClock clock = new ManualClock();
     final HealthRegistry registry = new HealthRegistry(clock);
 
     void fail(ModelSpec m, Kind kind, int times) {

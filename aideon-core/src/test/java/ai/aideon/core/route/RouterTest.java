@@ -1,5 +1,6 @@
 package ai.aideon.core.route;
 
+import ai.aideon.testkit.ManualClock;
 import ai.aideon.core.api.ChatMessage;
 import ai.aideon.core.api.ChatRequest;
 import ai.aideon.core.api.ContentPart;
@@ -386,7 +387,7 @@ class RouterTest {
 
         @Test
         void aRealRegistryMovesAFailingModelBackOnceTheOpenWaitHasPassed() throws Exception {
-            MutableClock clock = new MutableClock();
+            ManualClock clock = new ManualClock();
             HealthRegistry registry = new HealthRegistry(clock);
             Router r = new Router(() -> CATALOG, registry, RouterSettings.defaults());
             ProviderException down = Fixtures.status(ProviderException.Kind.UNAVAILABLE, 503);
@@ -403,7 +404,7 @@ class RouterTest {
 
         @Test
         void aProbedDownEngineIsSkippedBeforeAnyAttemptWithTheProbesWords() throws Exception {
-            MutableClock clock = new MutableClock();
+            ManualClock clock = new ManualClock();
             HealthRegistry registry = new HealthRegistry(clock);
             registry.reportEngine("local", EngineState.DOWN, "connection refused");
             Router r = new Router(() -> CATALOG, registry, RouterSettings.defaults());
@@ -421,7 +422,7 @@ class RouterTest {
 
         @Test
         void whenOnlyALoadingEngineCouldServeTheErrorSaysSo() {
-            HealthRegistry registry = new HealthRegistry(new MutableClock());
+            HealthRegistry registry = new HealthRegistry(new ManualClock());
             registry.reportEngine("local", EngineState.LOADING, "Loading model");
             Router r = new Router(() -> CATALOG, registry, RouterSettings.defaults());
 
@@ -441,7 +442,7 @@ class RouterTest {
                     Modality.STT, Source.CLOUD, Set.of(), 0, Price.FREE, ALL_TIERS, "stt");
             Catalog cat = new Catalog(List.of(localStt, cloudStt), List.of(new Route("aideon/stt", Modality.STT, "",
                     Map.of("free", List.of(entry(localStt, Role.PRIMARY), entry(cloudStt, Role.FALLBACK))))));
-            HealthRegistry registry = new HealthRegistry(new MutableClock());
+            HealthRegistry registry = new HealthRegistry(new ManualClock());
             registry.reportEngine("whisper", EngineState.DOWN, "timed out");
             Router r = new Router(() -> cat, registry, RouterSettings.defaults());
 

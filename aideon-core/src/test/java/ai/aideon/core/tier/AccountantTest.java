@@ -1,5 +1,6 @@
 package ai.aideon.core.tier;
 
+import ai.aideon.testkit.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class AccountantTest {
     private static final Duration TTL = Duration.ofSeconds(30);
 
-    private final TestClock clock = new TestClock("2025-03-10T12:00:00Z");
+    private final ManualClock clock = new ManualClock("2025-03-10T12:00:00Z");
     private final InMemoryAllowanceStore memory = new InMemoryAllowanceStore(clock);
     private final CountingStore store = new CountingStore(memory);
     private final List<Accountant> accountants = new ArrayList<>();

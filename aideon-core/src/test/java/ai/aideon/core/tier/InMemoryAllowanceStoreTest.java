@@ -1,5 +1,6 @@
 package ai.aideon.core.tier;
 
+import ai.aideon.testkit.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -11,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class InMemoryAllowanceStoreTest {
     private static final Duration TTL = Duration.ofSeconds(30);
-    private final TestClock clock = new TestClock("2025-03-10T12:00:00Z");
+    private final ManualClock clock = new ManualClock("2025-03-10T12:00:00Z");
     private final InMemoryAllowanceStore store = new InMemoryAllowanceStore(clock);
     private final AccountKey key = new AccountKey("t1", Meter.COST_MICROS, Period.DAY,
             Instant.parse("2025-03-10T00:00:00Z"));

@@ -1,5 +1,6 @@
 package ai.aideon.core.tier;
 
+import ai.aideon.testkit.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -10,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class RateLimiterTest {
-    private final TestClock clock = new TestClock("2025-03-10T12:00:00Z");
+    private final ManualClock clock = new ManualClock("2025-03-10T12:00:00Z");
     private final RateLimiter limiter = new RateLimiter(clock);
 
     private static Principal tenant(String id, long rpm, long tpm) {

@@ -5,9 +5,8 @@ import ai.aideon.core.catalog.Capability;
 import ai.aideon.core.provider.ProviderException;
 import ai.aideon.providers.ProviderSettings;
 import ai.aideon.providers.engine.DiscoveredModel;
-import ai.aideon.providers.engine.EngineEndpoints;
 import ai.aideon.providers.engine.EngineType;
-import ai.aideon.providers.engine.LocalEngine;
+import ai.aideon.providers.engine.HealthEndpointEngine;
 import ai.aideon.providers.engine.ProbeResult;
 import ai.aideon.providers.http.HttpAnswer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,37 +29,16 @@ import java.util.Set;
  * <p>A model listed by its file path is named by its file name in the catalog ({@code llamacpp/qwen2.5-7b-q4.gguf});
  * the request still carries the full id, which llama-server ignores anyway with one model loaded.
  */
-public final class LlamaCppEngine implements LocalEngine {
-    private final String name;
-    private final EngineEndpoints endpoints;
+public final class LlamaCppEngine extends HealthEndpointEngine {
 
     public LlamaCppEngine(ProviderSettings settings, Clock clock) {
-        this.name = settings.name();
-        this.endpoints = new EngineEndpoints(settings, clock);
+        super(settings, clock, EngineType.LLAMACPP);
     }
 
+    /** 503 is llama-server loading its model: it will be ready, so it is not dead. */
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public EngineType type() {
-        return EngineType.LLAMACPP;
-    }
-
-    @Override
-    public ProbeResult probe() {
-        try {
-            HttpAnswer a = endpoints.get("/health");
-            if (a.ok()) {
-                return ProbeResult.up(null);
-            }
-            return a.status() == 503 ? ProbeResult.loading(endpoints.describe(a))
-                    : ProbeResult.down(endpoints.describe(a));
-        } catch (ProviderException e) {
-            return EngineEndpoints.unreachable(e);
-        }
+    protected ProbeResult notHealthy(HttpAnswer a) {
+        return a.status() == 503 ? ProbeResult.loading(endpoints.describe(a)) : ProbeResult.down(endpoints.describe(a));
     }
 
     @Override

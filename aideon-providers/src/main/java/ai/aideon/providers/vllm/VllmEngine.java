@@ -5,11 +5,8 @@ import ai.aideon.core.catalog.Capability;
 import ai.aideon.core.provider.ProviderException;
 import ai.aideon.providers.ProviderSettings;
 import ai.aideon.providers.engine.DiscoveredModel;
-import ai.aideon.providers.engine.EngineEndpoints;
 import ai.aideon.providers.engine.EngineType;
-import ai.aideon.providers.engine.LocalEngine;
-import ai.aideon.providers.engine.ProbeResult;
-import ai.aideon.providers.http.HttpAnswer;
+import ai.aideon.providers.engine.HealthEndpointEngine;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Clock;
@@ -23,33 +20,10 @@ import java.util.List;
  * {@code max_model_len}, the window vLLM enforces. Tool calling needs server flags the listing does not show, so
  * discovered models do not claim tools; declare the model under {@code models:} to say it has them.
  */
-public final class VllmEngine implements LocalEngine {
-    private final String name;
-    private final EngineEndpoints endpoints;
+public final class VllmEngine extends HealthEndpointEngine {
 
     public VllmEngine(ProviderSettings settings, Clock clock) {
-        this.name = settings.name();
-        this.endpoints = new EngineEndpoints(settings, clock);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public EngineType type() {
-        return EngineType.VLLM;
-    }
-
-    @Override
-    public ProbeResult probe() {
-        try {
-            HttpAnswer a = endpoints.get("/health");
-            return a.ok() ? ProbeResult.up(null) : ProbeResult.down(endpoints.describe(a));
-        } catch (ProviderException e) {
-            return EngineEndpoints.unreachable(e);
-        }
+        super(settings, clock, EngineType.VLLM);
     }
 
     @Override

@@ -3,9 +3,8 @@ package ai.aideon.providers.whispercpp;
 import ai.aideon.core.provider.ProviderException;
 import ai.aideon.providers.ProviderSettings;
 import ai.aideon.providers.engine.DiscoveredModel;
-import ai.aideon.providers.engine.EngineEndpoints;
 import ai.aideon.providers.engine.EngineType;
-import ai.aideon.providers.engine.LocalEngine;
+import ai.aideon.providers.engine.HealthEndpointEngine;
 import ai.aideon.providers.engine.ProbeResult;
 import ai.aideon.providers.http.HttpAnswer;
 
@@ -18,44 +17,23 @@ import java.util.List;
  * endpoint answer 404 there; then the index page ({@code GET /}) answering at all counts as up. There is no model
  * list: its model is declared under {@code models:}.
  */
-public final class WhisperCppEngine implements LocalEngine {
-    private final String name;
-    private final EngineEndpoints endpoints;
+public final class WhisperCppEngine extends HealthEndpointEngine {
 
     public WhisperCppEngine(ProviderSettings settings, Clock clock) {
-        this.name = settings.name();
-        this.endpoints = new EngineEndpoints(settings, clock);
+        super(settings, clock, EngineType.WHISPER_CPP);
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public EngineType type() {
-        return EngineType.WHISPER_CPP;
-    }
-
-    @Override
-    public ProbeResult probe() {
-        try {
-            HttpAnswer a = endpoints.get("/health");
-            if (a.ok()) {
-                return ProbeResult.up(null);
-            }
-            if (a.status() == 503) {
-                return ProbeResult.loading(endpoints.describe(a));
-            }
-            if (a.status() == 404) {
-                HttpAnswer index = endpoints.get("/");
-                return index.ok() ? ProbeResult.up("no /health in this build; / answers")
-                        : ProbeResult.down(endpoints.describe(index));
-            }
-            return ProbeResult.down(endpoints.describe(a));
-        } catch (ProviderException e) {
-            return EngineEndpoints.unreachable(e);
+    protected ProbeResult notHealthy(HttpAnswer a) throws ProviderException {
+        if (a.status() == 503) {
+            return ProbeResult.loading(endpoints.describe(a));
         }
+        if (a.status() == 404) {
+            HttpAnswer index = endpoints.get("/");
+            return index.ok() ? ProbeResult.up("no /health in this build; / answers")
+                    : ProbeResult.down(endpoints.describe(index));
+        }
+        return ProbeResult.down(endpoints.describe(a));
     }
 
     @Override
