@@ -117,7 +117,7 @@ public final class AideonEngine implements AutoCloseable {
                 }
                 // In-process local engines: no network, so demo mode keeps them real.
                 case "onnx" -> new OnnxEmbeddingProvider(pc.name());
-                case "espeak" -> new EspeakSpeechProvider(pc.name());
+                case "espeak" -> new EspeakSpeechProvider(pc.settings());
                 case "pocketsphinx" -> new PocketsphinxTranscriptionProvider(pc.name());
                 default -> ProviderFactory.create(pc.settings());
             };

@@ -41,6 +41,12 @@ final class GatewayFixture implements AutoCloseable {
         this.server = GatewayServer.start(engine, "127.0.0.1", 0);
     }
 
+    /** Time and background work both in the test's hands. */
+    GatewayFixture(AideonConfig config, java.time.Clock clock, ai.aideon.client.Scheduler scheduler) {
+        this.engine = AideonEngine.start(config, clock, ai.aideon.core.route.Sleeper.system(), scheduler);
+        this.server = GatewayServer.start(engine, "127.0.0.1", 0, clock);
+    }
+
     /** The demo configuration (real catalog, simulated upstreams) with zero simulated latency. */
     static GatewayFixture demo() throws Exception {
         var config = ai.aideon.client.DemoMode.apply(

@@ -281,8 +281,10 @@ public final class ConfigLoader {
                 y.problem(pn, "provider name '" + name + "' contains '/'",
                         "use a plain name such as ollama or gpu-box; '/' separates a provider from its model ids");
             }
-            // A local engine runs on the operator's machines unless the file says otherwise.
-            Source source = enumValue(y, m, "source", Source.class, engineType != null ? Source.LOCAL : Source.CLOUD);
+            // A local engine runs on the operator's machines unless the file says otherwise, and so do the in-process
+            // engines (onnx, espeak, pocketsphinx) by their nature. A simulator stands in for either; it says cloud.
+            boolean local = engineType != null || (IN_PROCESS_TYPES.contains(type) && !"simulator".equals(type));
+            Source source = enumValue(y, m, "source", Source.class, local ? Source.LOCAL : Source.CLOUD);
             String base = y.str(m, "base_url");
             URI baseUrl = null;
             if (base != null && !base.isBlank()) {

@@ -63,6 +63,31 @@ class LocalEngineConfigTest {
     }
 
     @Test
+    void inProcessEnginesAreLocalWithoutSayingSo() throws Exception {
+        AideonConfig cfg = parse("""
+                providers:
+                  embed: {type: onnx}
+                  speech: {type: espeak}
+                  stt: {type: pocketsphinx}
+                  sim: {type: simulator}
+                models:
+                  - {id: local/minilm, provider: embed, upstream_id: all-MiniLM-L6-v2, modality: embed, tiers: [free]}
+                routes:
+                  - alias: aideon/embed
+                    modality: embed
+                    plans:
+                      free: [{model: local/minilm}]
+                """);
+        for (String name : List.of("embed", "speech", "stt")) {
+            assertThat(cfg.providers().get(name).settings().source()).as(name).isEqualTo(Source.LOCAL);
+        }
+        // x-aideon-source, the ledger and local_only routing read the model's source, inherited from its provider
+        assertThat(cfg.catalog().model("local/minilm").orElseThrow().source()).isEqualTo(Source.LOCAL);
+        assertThat(cfg.providers().get("sim").settings().source()).as("a simulator stands in for either")
+                .isEqualTo(Source.CLOUD);
+    }
+
+    @Test
     void badEngineSettingsAreReportedWithTheirLinesAndAFix() {
         List<ConfigProblem> problems = problems("""
                 providers:

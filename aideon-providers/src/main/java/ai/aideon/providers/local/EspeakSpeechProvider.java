@@ -6,6 +6,7 @@ import ai.aideon.core.provider.ModalityCall;
 import ai.aideon.core.provider.ProviderException;
 import ai.aideon.core.provider.ProviderException.Kind;
 import ai.aideon.core.provider.SpeechProvider;
+import ai.aideon.providers.ProviderSettings;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -23,8 +24,15 @@ import java.util.StringJoiner;
  * input can become an option. espeak writes WAV; mp3 and flac are made by piping it through sox, pcm by dropping the
  * WAV header and resampling to OpenAI's 24 kHz. Audio is handed back while espeak is still speaking: this method
  * returns as soon as the first bytes exist, and later failures surface as IOExceptions from the stream.
+ *
+ * <p>Options: {@code espeak_binary} and {@code sox_binary} name the programs to run, as a name looked up on the
+ * PATH (default {@code espeak-ng} and {@code sox}) or a path, for installs outside the PATH. When espeak is not
+ * there the provider answers {@link Kind#UNAVAILABLE} naming the package to install, so routes fall back to their
+ * next candidate.
  */
 public final class EspeakSpeechProvider implements SpeechProvider {
+    public static final String ESPEAK_OPTION = "espeak_binary";
+    public static final String SOX_OPTION = "sox_binary";
     static final String ESPEAK_MISSING = "espeak-ng is not installed: apt-get install espeak-ng";
     static final String SOX_MISSING = "sox is not installed (it makes mp3 and flac): apt-get install sox libsox-fmt-mp3";
     static final String MP3_MISSING = "sox cannot write mp3 without its MP3 plug-in: apt-get install libsox-fmt-mp3";
@@ -45,6 +53,12 @@ public final class EspeakSpeechProvider implements SpeechProvider {
     /** Uses {@code espeak-ng} and {@code sox} from the PATH. */
     public EspeakSpeechProvider(String name) {
         this(name, LocalEngines.ESPEAK, LocalEngines.SOX);
+    }
+
+    /** As configured: options {@value #ESPEAK_OPTION} and {@value #SOX_OPTION}, else the programs on the PATH. */
+    public EspeakSpeechProvider(ProviderSettings settings) {
+        this(settings.name(), settings.option(ESPEAK_OPTION, LocalEngines.ESPEAK),
+                settings.option(SOX_OPTION, LocalEngines.SOX));
     }
 
     /** @param espeakBinary, soxBinary names to find on the PATH, or paths */

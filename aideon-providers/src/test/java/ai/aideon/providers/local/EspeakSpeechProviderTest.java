@@ -5,6 +5,8 @@ import ai.aideon.core.api.SpeechRequest;
 import ai.aideon.core.provider.ModalityCall;
 import ai.aideon.core.provider.ProviderException;
 import ai.aideon.core.provider.ProviderException.Kind;
+import ai.aideon.core.api.Source;
+import ai.aideon.providers.ProviderSettings;
 import ai.aideon.providers.TestCalls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -180,6 +183,17 @@ class EspeakSpeechProviderTest {
                     assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
                     assertThat(e.getMessage()).isEqualTo("failing failed (exit 3): Error: voice data is corrupt");
                 });
+    }
+
+    @Test
+    void theConfiguredBinaryIsTheOneThatRuns(@TempDir Path dir) throws Exception {
+        Path broken = FakeEngines.failing(dir, "Error: not the espeak-ng on the PATH");
+        ProviderSettings settings = new ProviderSettings("local-tts", "espeak", Source.LOCAL,
+                java.net.URI.create("simulator://local-tts"), null, null,
+                Map.of(EspeakSpeechProvider.ESPEAK_OPTION, broken.toString()));
+        assertThatThrownBy(() -> Speech.speak(new EspeakSpeechProvider(settings), "hello", "alloy", "wav", 1.0))
+                .isInstanceOfSatisfying(ProviderException.class,
+                        e -> assertThat(e.getMessage()).contains("Error: not the espeak-ng on the PATH"));
     }
 
     @Test
