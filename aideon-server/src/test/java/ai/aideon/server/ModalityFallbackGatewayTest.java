@@ -5,6 +5,7 @@ import ai.aideon.client.config.AideonConfig;
 import ai.aideon.client.config.ConfigLoader;
 import ai.aideon.providers.local.LocalEngines;
 import ai.aideon.testkit.FakeUpstream;
+import ai.aideon.testkit.ManualClock;
 import ai.aideon.testkit.Fault;
 import ai.aideon.testkit.RecordedRequest;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,7 +73,7 @@ class ModalityFallbackGatewayTest {
 
     @TempDir
     Path dir;
-    final MutableClock clock = new MutableClock(Instant.now());
+    final ManualClock clock = new ManualClock(Instant.now());
     FakeUpstream ollama;
     FakeUpstream whisper;
     FakeUpstream together;
