@@ -65,8 +65,12 @@ final class JournalCodec {
         }
         int end = buf.position();
         int length = end - start - HEADER_BYTES;
+        // Checksum the payload in place (position/limit moved and put back): no slice allocated per row.
+        int limit = buf.limit();
+        buf.position(start + HEADER_BYTES).limit(end);
         CRC32C crc = new CRC32C();
-        crc.update(buf.slice(start + HEADER_BYTES, length));
+        crc.update(buf);
+        buf.limit(limit).position(end);
         buf.putInt(start, length);
         buf.putInt(start + 4, (int) crc.getValue());
         return buf;

@@ -24,8 +24,12 @@ import org.slf4j.LoggerFactory;
  */
 final class LedgerIndexer implements AutoCloseable {
 
-    /** How long rows wait to be batched. Bounds how stale a query sees the ledger without {@link #sync}. */
-    static final Duration LINGER = Duration.ofMillis(25);
+    /**
+     * How long rows wait to be batched: a commit rewrites the last page of the table and of each index, so fewer,
+     * larger commits cost less per row. Bounds how stale the database is; queries that must not miss a row
+     * {@link #sync} first, which does not wait for the linger.
+     */
+    static final Duration LINGER = Duration.ofMillis(100);
     static final int MAX_QUEUED = 200_000;
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
