@@ -18,6 +18,8 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * serialized per account (PostgreSQL: the account row locked FOR UPDATE; SQLite: BEGIN IMMEDIATE serializes all
  * writers). The ledger moves spent amounts from a lease's unspent part into committed in one transaction, which
  * keeps the sum unchanged. A lease of a dead instance simply expires: what it spent is committed, the rest returns.
+ * {@code committed} is read from {@code usage_daily}, the per-tenant, per-UTC-day totals the ledger writer updates
+ * in that same transaction: a sum over at most 31 rows, so lending costs the same after a billion requests.
  */
 final class JdbiAllowanceStore implements AllowanceStore {
 
@@ -42,6 +44,7 @@ final class JdbiAllowanceStore implements AllowanceStore {
         if (max < 0 || want < 0) {
             throw new IllegalArgumentException("max and want must be >= 0");
         }
+        requireWholeDays(key);
         Instant now = clock.instant();
         String leaseId = "lse_" + RandomIds.base32(20);
         if (!expiresAt.isAfter(now)) {
@@ -56,8 +59,8 @@ final class JdbiAllowanceStore implements AllowanceStore {
             // ledger commit and see its rows without its lease updates, under-counting what is taken.
             long taken = h.createQuery("SELECT (" + committedSql(key) + ") + (" + OUTSTANDING_SQL + ")")
                     .bind("tenantId", key.tenantId())
-                    .bind("from", Epoch.millis(key.windowStart()))
-                    .bind("to", Epoch.millis(windowEnd(key)))
+                    .bind("fromDay", Epoch.utcDay(key.windowStart()))
+                    .bind("toDay", Epoch.utcDay(windowEnd(key)))
                     .bind("accountId", key.id())
                     .bind("now", Epoch.millis(now))
                     .mapTo(Long.class)
@@ -135,11 +138,12 @@ final class JdbiAllowanceStore implements AllowanceStore {
 
     @Override
     public long committed(AccountKey key) {
+        requireWholeDays(key);
         ledgerSync.run();
         return db.read(h -> h.createQuery(committedSql(key))
                 .bind("tenantId", key.tenantId())
-                .bind("from", Epoch.millis(key.windowStart()))
-                .bind("to", Epoch.millis(windowEnd(key)))
+                .bind("fromDay", Epoch.utcDay(key.windowStart()))
+                .bind("toDay", Epoch.utcDay(windowEnd(key)))
                 .mapTo(Long.class)
                 .one());
     }
@@ -148,10 +152,20 @@ final class JdbiAllowanceStore implements AllowanceStore {
     private static final String OUTSTANDING_SQL = "SELECT COALESCE(SUM(CASE WHEN used < amount THEN amount - used "
             + "ELSE 0 END), 0) FROM leases WHERE account_id = :accountId AND released = FALSE AND expires_at > :now";
 
-    /** The ledger's total of the account's meter in its window. The column comes from an enum, not from input. */
+    /**
+     * The ledger's total of the account's meter in its window, from the per-day totals the ledger writer keeps
+     * beside its rows (windows are whole UTC days). The column comes from an enum, not from input.
+     */
     private static String committedSql(AccountKey key) {
-        return "SELECT COALESCE(SUM(" + MeterColumns.of(key.meter()) + "), 0) FROM usage_ledger "
-                + "WHERE tenant_id = :tenantId AND created_at >= :from AND created_at < :to";
+        return "SELECT COALESCE(SUM(" + MeterColumns.of(key.meter()) + "), 0) FROM usage_daily "
+                + "WHERE tenant_id = :tenantId AND usage_day >= :fromDay AND usage_day < :toDay";
+    }
+
+    /** Committed totals come from per-day rows, so a window must start at 00:00Z (as every {@code Period}'s does). */
+    private static void requireWholeDays(AccountKey key) {
+        if (key.windowStart().getEpochSecond() % 86_400 != 0 || key.windowStart().getNano() != 0) {
+            throw new IllegalArgumentException("account window must start at a UTC midnight: " + key.windowStart());
+        }
     }
 
     private static Instant windowEnd(AccountKey key) {

@@ -33,6 +33,14 @@ final class LedgerWriter implements LedgerSink {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (request_id) DO NOTHING""";
     private static final String ADD_USED = "UPDATE leases SET used = used + ? WHERE id = ?";
+    /** Same syntax in SQLite (3.24+) and PostgreSQL. */
+    private static final String ADD_DAILY = """
+            INSERT INTO usage_daily (tenant_id, usage_day, requests, tokens, images, audio_seconds, cost_micros)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (tenant_id, usage_day) DO UPDATE SET requests = usage_daily.requests + excluded.requests,
+                tokens = usage_daily.tokens + excluded.tokens, images = usage_daily.images + excluded.images,
+                audio_seconds = usage_daily.audio_seconds + excluded.audio_seconds,
+                cost_micros = usage_daily.cost_micros + excluded.cost_micros""";
     private static final long DAY_MILLIS = 86_400_000L;
 
     private final Database db;
@@ -43,6 +51,7 @@ final class LedgerWriter implements LedgerSink {
     private PreparedStatement begin;
     private PreparedStatement commit;
     private PreparedStatement insert;
+    private PreparedStatement addDaily;
     private PreparedStatement addUsed;
 
     // The UTC day of the last row written: rows of one day share the string (formatting is per-row work otherwise).
@@ -91,7 +100,7 @@ final class LedgerWriter implements LedgerSink {
             boolean committed = false;
             try {
                 begin.execute();
-                boolean[] inserted = write(insert, addUsed, rows);
+                boolean[] inserted = write(insert, addDaily, addUsed, rows);
                 commit.execute();
                 committed = true;
                 return inserted;
@@ -111,6 +120,7 @@ final class LedgerWriter implements LedgerSink {
             begin = c.prepareStatement("BEGIN IMMEDIATE");
             commit = c.prepareStatement("COMMIT");
             insert = c.prepareStatement(INSERT);
+            addDaily = c.prepareStatement(ADD_DAILY);
             addUsed = c.prepareStatement(ADD_USED);
             sqlite = c;
         } catch (SQLException | RuntimeException e) {
@@ -124,7 +134,7 @@ final class LedgerWriter implements LedgerSink {
     private void discardSqlite(boolean rollback) {
         Connection c = sqlite;
         sqlite = null;
-        begin = commit = insert = addUsed = null;
+        begin = commit = insert = addDaily = addUsed = null;
         if (c == null) {
             return;
         }
@@ -152,8 +162,9 @@ final class LedgerWriter implements LedgerSink {
                 }
                 boolean[] inserted;
                 try (PreparedStatement ins = c.prepareStatement(INSERT);
+                     PreparedStatement daily = c.prepareStatement(ADD_DAILY);
                      PreparedStatement used = c.prepareStatement(ADD_USED)) {
-                    inserted = write(ins, used, rows);
+                    inserted = write(ins, daily, used, rows);
                 }
                 c.commit();
                 return inserted;
@@ -168,22 +179,37 @@ final class LedgerWriter implements LedgerSink {
         }
     }
 
-    private boolean[] write(PreparedStatement ins, PreparedStatement used, List<UsageRow> rows) throws SQLException {
-        for (UsageRow r : rows) {
-            bind(ins, r);
+    /**
+     * Inserts the rows, adds the inserted ones to their tenant's day in {@code usage_daily} and their spends to
+     * their leases. Every writer takes the row locks in this order, daily rows and leases each sorted by key, so
+     * concurrent batches (several instances on PostgreSQL) never deadlock.
+     */
+    private boolean[] write(PreparedStatement ins, PreparedStatement daily, PreparedStatement used,
+                            List<UsageRow> rows) throws SQLException {
+        String[] days = new String[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            days[i] = bind(ins, rows.get(i));
             ins.addBatch();
         }
         int[] counts = ins.executeBatch();
         boolean[] inserted = new boolean[rows.size()];
-        // A duplicate request id keeps its first row; its spends were applied with that row, not again.
+        // A duplicate request id keeps its first row; its usage and spends were counted with that row, not again.
         // (A driver answering SUCCESS_NO_INFO (-2) counts as inserted: over-counting used only lends less.)
+        Map<String, long[]> perTenantDay = new TreeMap<>();
         Map<String, Long> spentPerLease = null; // sorted: every writer locks leases in the same order
         for (int i = 0; i < rows.size(); i++) {
             inserted[i] = counts[i] != 0;
             if (!inserted[i]) {
                 continue;
             }
-            for (LeaseSpend spend : rows.get(i).spends()) {
+            UsageRow r = rows.get(i);
+            long[] sums = perTenantDay.computeIfAbsent(r.tenantId() + '\u0000' + days[i], k -> new long[5]);
+            sums[0] += r.usage().requests();
+            sums[1] += r.usage().tokens();
+            sums[2] += r.usage().images();
+            sums[3] += r.usage().audioSeconds();
+            sums[4] += r.usage().costMicros();
+            for (LeaseSpend spend : r.spends()) {
                 if (spend.amount() > 0) {
                     if (spentPerLease == null) {
                         spentPerLease = new TreeMap<>();
@@ -192,26 +218,34 @@ final class LedgerWriter implements LedgerSink {
                 }
             }
         }
-        if (spentPerLease != null) {
-            if (spentPerLease.size() == 1) {
-                Map.Entry<String, Long> only = spentPerLease.entrySet().iterator().next();
-                used.setLong(1, only.getValue());
-                used.setString(2, only.getKey());
-                used.executeUpdate();
-            } else {
-                for (Map.Entry<String, Long> e : spentPerLease.entrySet()) {
-                    used.setLong(1, e.getValue());
-                    used.setString(2, e.getKey());
-                    used.addBatch();
-                }
-                used.executeBatch();
+        for (Map.Entry<String, long[]> e : perTenantDay.entrySet()) {
+            int cut = e.getKey().indexOf('\u0000');
+            daily.setString(1, e.getKey().substring(0, cut));
+            daily.setString(2, e.getKey().substring(cut + 1));
+            long[] sums = e.getValue();
+            for (int m = 0; m < sums.length; m++) {
+                daily.setLong(3 + m, sums[m]);
             }
+            daily.addBatch();
+        }
+        if (!perTenantDay.isEmpty()) {
+            daily.executeBatch();
+        }
+        if (spentPerLease != null) {
+            for (Map.Entry<String, Long> e : spentPerLease.entrySet()) {
+                used.setLong(1, e.getValue());
+                used.setString(2, e.getKey());
+                used.addBatch();
+            }
+            used.executeBatch();
         }
         return inserted;
     }
 
-    private void bind(PreparedStatement s, UsageRow r) throws SQLException {
+    /** Binds the row's columns; returns its usage day. */
+    private String bind(PreparedStatement s, UsageRow r) throws SQLException {
         long createdAt = Epoch.millis(r.createdAt());
+        String usageDay = usageDay(createdAt);
         s.setString(1, r.requestId());
         s.setString(2, r.tenantId());
         text(s, 3, r.keyId());
@@ -232,7 +266,8 @@ final class LedgerWriter implements LedgerSink {
         s.setInt(18, r.status());
         text(s, 19, r.errorKind());
         s.setLong(20, createdAt);
-        s.setString(21, usageDay(createdAt));
+        s.setString(21, usageDay);
+        return usageDay;
     }
 
     private static void text(PreparedStatement s, int index, String value) throws SQLException {
