@@ -51,6 +51,12 @@ class DashboardBrowserTest {
             assertThat(List.of(local.statusCode(), cloud.statusCode(), failed.statusCode(), refused.statusCode()))
                     .containsExactly(200, 200, 503, 403);
             awaitConversion(gw);
+            // A tenant with a key of its own in the store: the page may show the key's prefix, never the key.
+            HttpResponse<String> issued = gw.post("/aideon/v1/admin/keys", DemoMode.ADMIN_KEY,
+                    "{\"tenant\":\"acme\",\"tier\":\"free\",\"budget_usd\":5}");
+            assertThat(issued.statusCode()).isEqualTo(201);
+            String secret = json(issued).path("key").asText();
+            String prefix = json(issued).path("key_info").path("prefix").asText();
             String localModel = local.headers().firstValue("x-aideon-model").orElseThrow();
             String cloudModel = cloud.headers().firstValue("x-aideon-model").orElseThrow();
 
@@ -73,11 +79,27 @@ class DashboardBrowserTest {
             // Health: the provider switched off shows as down, the local one as up.
             assertThat(providerRow(dom, "together")).contains(">down<");
             assertThat(providerRow(dom, "local")).contains(">up<");
-            // Tenants and the funnel.
-            assertThat(dom).contains("data-tenant=\"demo-free\"", "data-tenant=\"demo-premium\"",
+            // Tenants (from the config file and the store) and the funnel.
+            assertThat(dom).contains("data-tenant=\"demo-free\"", "data-tenant=\"demo-premium\"", ">acme<",
                     "data-kind=\"upgrade_required\"");
+            assertThat(dom).contains(prefix + "…").doesNotContain(secret);
             // No section failed to load.
             assertThat(dom).doesNotContain("class=\"section-error\"");
+        }
+    }
+
+    @Test
+    void aClientKeyIsToldItIsNotAnAdminKeyAndSeesNoData() throws Exception {
+        String chromium = chromium();
+        try (GatewayFixture gw = GatewayFixture.demo()) {
+            gw.post("/v1/chat/completions", DemoMode.PREMIUM_KEY, chatBody("aideon/text", "private question"));
+
+            String dom = dumpDom(chromium, gw.base() + "/dashboard#key=" + DemoMode.PREMIUM_KEY);
+
+            assertThat(dom).containsPattern("<div id=\"app\"[^>]*hidden")
+                    .doesNotContainPattern("<main id=\"signin\"[^>]*hidden")
+                    .contains("This key is not an admin key")
+                    .doesNotContain(DemoMode.PREMIUM_KEY, "aideon-local/llama3.1-8b", "data-request-id");
         }
     }
 

@@ -48,7 +48,8 @@ export class AdminApi {
         query.set(name, String(value));
       }
     }
-    const url = path + (query.size ? `?${query}` : '');
+    const search = query.toString();
+    const url = path + (search ? `?${search}` : '');
     let response;
     try {
       response = await fetch(url, {

@@ -60,7 +60,7 @@ export function renderOverview(el, result) {
     tile('local-share', 'Served locally', percent(local, answered),
       answered ? sourceSplit(bySource, answered) : 'no answered requests', {raw: local}),
     tile('error-rate', 'Error rate', percent(t.errors, t.calls),
-      `${count(t.errors)} of ${count(t.calls)} failed or broke off`,
+      t.calls ? `${count(t.errors)} of ${count(t.calls)} failed or broke off` : 'no requests yet',
       {raw: t.errors, tone: errorShare >= 0.05 ? 'bad' : errorShare > 0 ? 'warn' : null}),
     tile('cache-hits', 'Cache hit rate', percent(cache, answered), `${count(cache)} answered from cache, at no cost`,
       {raw: cache}),

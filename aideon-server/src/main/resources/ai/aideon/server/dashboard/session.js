@@ -16,8 +16,8 @@ export function adoptKeyFromFragment() {
     return false;
   }
   fragment.delete('key');
-  history.replaceState(null, '', window.location.pathname + window.location.search
-    + (fragment.size ? `#${fragment}` : ''));
+  const rest = fragment.toString();
+  history.replaceState(null, '', window.location.pathname + window.location.search + (rest ? `#${rest}` : ''));
   if (key && key.trim()) {
     saveKey(key.trim());
   }
