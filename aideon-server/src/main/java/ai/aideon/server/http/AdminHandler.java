@@ -2,16 +2,18 @@ package ai.aideon.server.http;
 
 import ai.aideon.client.AideonEngine;
 import ai.aideon.client.admin.KeyAdmin;
+import ai.aideon.client.config.ClientKey;
+import ai.aideon.client.config.TierPolicy;
 import ai.aideon.client.metering.Metering;
 import ai.aideon.core.tier.ConversionEvent;
 import ai.aideon.core.tier.IssuedKey;
 import ai.aideon.core.tier.KeyInfo;
 import ai.aideon.core.tier.Limit;
+import ai.aideon.core.tier.Meter;
 import ai.aideon.core.tier.Principal;
 import ai.aideon.core.tier.Tenant;
 import ai.aideon.core.tier.UsageReports;
 import ai.aideon.core.tier.UsageRow;
-import ai.aideon.client.config.TierPolicy;
 import ai.aideon.server.api.ApiException;
 import ai.aideon.server.api.ChatRequestParser;
 import ai.aideon.server.api.Json;
@@ -27,8 +29,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Operator API ({@code /aideon/v1/admin/*}, admin key only) for tenants and keys, and the usage API
@@ -165,8 +171,8 @@ final class AdminHandler {
     void tenants(ServerRequest req, ServerResponse res, String requestId) {
         Auth.requireAdmin(engine, req);
         List<Tenant> tenants = admin().tenants();
-        java.util.Map<String, ai.aideon.client.config.ClientKey> configured = new java.util.LinkedHashMap<>();
-        for (ai.aideon.client.config.ClientKey k : engine.config().clients()) {
+        Map<String, ClientKey> configured = new LinkedHashMap<>();
+        for (ClientKey k : engine.config().clients()) {
             configured.putIfAbsent(k.tenant(), k);
         }
         Exchange.json(res, 200, Json.bytes(g -> {
@@ -176,7 +182,7 @@ final class AdminHandler {
             for (Tenant t : tenants) {
                 tenantWithLimits(g, t, "store", false);
             }
-            for (ai.aideon.client.config.ClientKey k : configured.values()) {
+            for (ClientKey k : configured.values()) {
                 // The operator's own key has no tier; its requests are metered under tier "admin", unlimited.
                 tenantWithLimits(g, new Tenant(k.tenant(), k.tenant(), k.tier() == null ? "admin" : k.tier(),
                         List.of(), null, null, Instant.EPOCH), "config", k.admin());
@@ -408,7 +414,7 @@ final class AdminHandler {
      */
     void tiers(ServerRequest req, ServerResponse res, String requestId) {
         Auth.requireAdmin(engine, req);
-        var tiers = new java.util.TreeMap<>(engine.config().tiers());
+        var tiers = new TreeMap<>(engine.config().tiers());
         Exchange.json(res, 200, Json.bytes(g -> {
             g.writeStartObject();
             g.writeStringField("object", "list");
@@ -417,7 +423,7 @@ final class AdminHandler {
                 g.writeStartObject();
                 g.writeStringField("name", t.name());
                 g.writeArrayFieldStart("routes");
-                for (String r : new java.util.TreeSet<>(t.routes())) {
+                for (String r : new TreeSet<>(t.routes())) {
                     g.writeString(r);
                 }
                 g.writeEndArray();
@@ -504,7 +510,7 @@ final class AdminHandler {
             g.writeStringField("meter", l.meter().wire());
             g.writeStringField("period", l.period().wire());
             g.writeNumberField("max", l.max());
-            if (l.meter() == ai.aideon.core.tier.Meter.COST_MICROS) {
+            if (l.meter() == Meter.COST_MICROS) {
                 g.writeNumberField("max_usd", new BigDecimal(Metering.usd(l.max())));
             }
             g.writeEndObject();

@@ -10,6 +10,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Liveness, provider health, and (demo mode) switching simulated engines off and on to show fallbacks. */
 final class OpsHandler {
@@ -62,12 +63,12 @@ final class OpsHandler {
         g.writeBooleanField("offline", engine.config().server().offline());
         g.writeBooleanField("local_only", engine.localOnly(false));
         g.writeObjectFieldStart("cloud_reachable");
-        for (Map.Entry<String, Boolean> e : new java.util.TreeMap<>(engine.cloudReachability()).entrySet()) {
+        for (Map.Entry<String, Boolean> e : new TreeMap<>(engine.cloudReachability()).entrySet()) {
             g.writeBooleanField(e.getKey(), e.getValue());
         }
         g.writeEndObject();
         g.writeObjectFieldStart("providers");
-        for (ProviderConfig pc : new java.util.TreeMap<>(engine.config().providers()).values()) {
+        for (ProviderConfig pc : new TreeMap<>(engine.config().providers()).values()) {
             g.writeObjectFieldStart(pc.name());
             g.writeStringField("type", pc.settings().type());
             g.writeStringField("source", pc.settings().source().wire());
