@@ -394,8 +394,11 @@ public final class AideonEngine implements AutoCloseable {
         return principal(config, tenant, "cfg:" + k.name(), k.admin());
     }
 
-    /** The tier's limits with the tenant's overrides in place of the same meter and period. */
-    static Principal principal(AideonConfig config, Tenant tenant, String keyId, boolean admin) {
+    /**
+     * The tier's limits with the tenant's overrides in place of the same meter and period (public: the admin API
+     * shows each tenant the limits in force, computed exactly as a request would be).
+     */
+    public static Principal principal(AideonConfig config, Tenant tenant, String keyId, boolean admin) {
         TierPolicy tier = config.tier(tenant.tier());
         List<Limit> limits = new ArrayList<>();
         for (Limit l : tier.limits()) {

@@ -1,7 +1,9 @@
 package ai.aideon.store;
 
+import ai.aideon.core.tier.Amounts;
 import ai.aideon.core.tier.ConversionEvent;
 import ai.aideon.core.tier.UsageReports;
+import ai.aideon.core.tier.UsageRow;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -16,6 +18,11 @@ final class JdbiUsageReports implements UsageReports {
 
     /** The group key of rows that have none (e.g. no provider on a request refused before routing). */
     static final String NONE = "unknown";
+    /**
+     * A row the client saw fail: an error status, or an error kind on a 200 (a stream that broke after its first
+     * byte). A constant, never caller text.
+     */
+    private static final String FAILED = "status >= 400 OR error_kind IS NOT NULL";
 
     private final Database db;
     /** Brings the ledger's latest rows into the database before a report reads it. */
@@ -31,7 +38,8 @@ final class JdbiUsageReports implements UsageReports {
         String sql = "SELECT COALESCE(" + groupColumn(groupBy) + ", '" + NONE + "') AS group_key, "
                 + "SUM(requests) AS requests, SUM(prompt_tokens) AS prompt_tokens, "
                 + "SUM(completion_tokens) AS completion_tokens, SUM(images) AS images, "
-                + "SUM(audio_seconds) AS audio_seconds, SUM(cost_micros) AS cost_micros "
+                + "SUM(audio_seconds) AS audio_seconds, SUM(cost_micros) AS cost_micros, COUNT(*) AS calls, "
+                + "SUM(CASE WHEN " + FAILED + " THEN 1 ELSE 0 END) AS errors "
                 + "FROM usage_ledger WHERE created_at >= :from AND created_at < :to"
                 + (tenantId != null ? " AND tenant_id = :tenantId" : "")
                 + " GROUP BY 1 ORDER BY 1";
@@ -45,7 +53,37 @@ final class JdbiUsageReports implements UsageReports {
             }
             return query.map((rs, ctx) -> new UsageGroup(rs.getString("group_key"), rs.getLong("requests"),
                             rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getLong("images"),
-                            rs.getLong("audio_seconds"), rs.getLong("cost_micros")))
+                            rs.getLong("audio_seconds"), rs.getLong("cost_micros"), rs.getLong("calls"),
+                            rs.getLong("errors")))
+                    .list();
+        });
+    }
+
+    /** Newest first; ties on the millisecond are broken by request id, which grows with time (see the ids). */
+    @Override
+    public List<UsageRow> recentRequests(String tenantId, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1");
+        }
+        String sql = "SELECT request_id, tenant_id, key_id, tier, route, provider, model, source, attempts, "
+                + "prompt_tokens, completion_tokens, requests, tokens, images, audio_seconds, cost_micros, latency_ms, "
+                + "status, error_kind, created_at FROM usage_ledger"
+                + (tenantId != null ? " WHERE tenant_id = :tenantId" : "")
+                + " ORDER BY created_at DESC, request_id DESC LIMIT :limit";
+        ledgerSync.run();
+        return db.read(h -> {
+            Query query = h.createQuery(sql).bind("limit", limit);
+            if (tenantId != null) {
+                query.bind("tenantId", tenantId);
+            }
+            return query.map((rs, ctx) -> new UsageRow(rs.getString("request_id"), rs.getString("tenant_id"),
+                            rs.getString("key_id"), rs.getString("tier"), rs.getString("route"),
+                            rs.getString("provider"), rs.getString("model"), rs.getString("source"),
+                            rs.getInt("attempts"), rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"),
+                            new Amounts(rs.getLong("requests"), rs.getLong("tokens"), rs.getLong("images"),
+                                    rs.getLong("audio_seconds"), rs.getLong("cost_micros")),
+                            rs.getLong("latency_ms"), rs.getInt("status"), rs.getString("error_kind"),
+                            Epoch.instant(rs.getLong("created_at")), List.of()))
                     .list();
         });
     }
@@ -112,6 +150,26 @@ final class JdbiUsageReports implements UsageReports {
         });
     }
 
+    @Override
+    public List<ConversionCount> conversionFunnel(String tenantId, Instant from, Instant to) {
+        String sql = "SELECT COALESCE(tier, '" + NONE + "') AS tier_key, kind, COUNT(*) AS events, "
+                + "COUNT(DISTINCT tenant_id) AS tenants FROM conversions "
+                + "WHERE occurred_at >= :from AND occurred_at < :to"
+                + (tenantId != null ? " AND tenant_id = :tenantId" : "")
+                + " GROUP BY 1, kind ORDER BY 1, kind";
+        return db.read(h -> {
+            Query query = h.createQuery(sql)
+                    .bind("from", Epoch.millis(from))
+                    .bind("to", Epoch.millis(to));
+            if (tenantId != null) {
+                query.bind("tenantId", tenantId);
+            }
+            return query.map((rs, ctx) -> new ConversionCount(rs.getString("tier_key"), rs.getString("kind"),
+                            rs.getLong("events"), rs.getLong("tenants")))
+                    .list();
+        });
+    }
+
     /** Constants only: the group-by column is chosen by enum, never from caller text. */
     private static String groupColumn(GroupBy groupBy) {
         return switch (groupBy) {
@@ -119,6 +177,8 @@ final class JdbiUsageReports implements UsageReports {
             case PROVIDER -> "provider";
             case DAY -> "usage_day";
             case TIER -> "tier";
+            case TENANT -> "tenant_id";
+            case SOURCE -> "source";
         };
     }
 }

@@ -4,7 +4,10 @@ import static ai.aideon.store.Rows.media;
 import static ai.aideon.store.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.aideon.core.tier.Amounts;
 import ai.aideon.core.tier.ConversionEvent;
+import ai.aideon.core.tier.UsageRow;
+import ai.aideon.core.tier.UsageReports.ConversionCount;
 import ai.aideon.core.tier.UsageReports;
 import ai.aideon.core.tier.UsageReports.GroupBy;
 import ai.aideon.core.tier.UsageReports.ReconciliationLine;
@@ -13,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -50,17 +54,17 @@ class ReportsTest {
             UsageReports reports = store.reports();
 
             assertThat(reports.usage("ten_a", FROM, TO, GroupBy.MODEL)).containsExactly(
-                    new UsageGroup("llama-70b", 2, 500, 50, 0, 0, 12_000),
-                    new UsageGroup("llama-8b", 2, 150, 15, 0, 0, 1_000));
+                    new UsageGroup("llama-70b", 2, 500, 50, 0, 0, 12_000, 2, 0),
+                    new UsageGroup("llama-8b", 2, 150, 15, 0, 0, 1_000, 2, 0));
             assertThat(reports.usage("ten_a", FROM, TO, GroupBy.PROVIDER)).containsExactly(
-                    new UsageGroup("ollama", 1, 50, 5, 0, 0, 0),
-                    new UsageGroup("together", 3, 600, 60, 0, 0, 13_000));
+                    new UsageGroup("ollama", 1, 50, 5, 0, 0, 0, 1, 0),
+                    new UsageGroup("together", 3, 600, 60, 0, 0, 13_000, 3, 0));
             assertThat(reports.usage("ten_a", FROM, TO, GroupBy.DAY)).containsExactly(
-                    new UsageGroup("2025-03-04", 2, 300, 30, 0, 0, 6_000),
-                    new UsageGroup("2025-03-05", 2, 350, 35, 0, 0, 7_000));
+                    new UsageGroup("2025-03-04", 2, 300, 30, 0, 0, 6_000, 2, 0),
+                    new UsageGroup("2025-03-05", 2, 350, 35, 0, 0, 7_000, 2, 0));
             assertThat(reports.usage("ten_a", FROM, TO, GroupBy.TIER)).containsExactly(
-                    new UsageGroup("free", 2, 150, 15, 0, 0, 1_000),
-                    new UsageGroup("premium", 2, 500, 50, 0, 0, 12_000));
+                    new UsageGroup("free", 2, 150, 15, 0, 0, 1_000, 2, 0),
+                    new UsageGroup("premium", 2, 500, 50, 0, 0, 12_000, 2, 0));
         }
     }
 
@@ -124,6 +128,101 @@ class ReportsTest {
             assertThat(reports.conversions("ten_b", FROM, TO)).containsExactly(b1);
             assertThat(reports.conversions("ten_a", DAY2, TO)).containsExactly(a2);
             assertThat(reports.conversions(null, FROM, TO)).containsExactly(a1, b1, a2);
+        }
+    }
+
+    /** A row as the gateway writes it for one outcome; {@code source} null and no provider when nothing answered. */
+    private static UsageRow outcome(String requestId, String tenantId, String source, String provider, Instant at,
+                                    long costMicros, int status, String errorKind) {
+        boolean answered = status < 400;
+        return new UsageRow(requestId, tenantId, "key_" + tenantId, "premium", "aideon/text", provider,
+                provider == null ? null : provider + "/m", source, answered ? 1 : 2, answered ? 10 : 0,
+                answered ? 5 : 0, new Amounts(answered ? 1 : 0, answered ? 15 : 0, 0, 0, costMicros), 30, status,
+                errorKind, at, List.of());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void usageCountsCallsAndErrorsAndGroupsBySourceAndTenant(Backend backend) throws Exception {
+        try (Store store = Store.open(backend.newLocation(tmp), Clock.systemUTC())) {
+            var ledger = store.ledger();
+            ledger.append(outcome("r1", "ten_a", "local", "ollama", DAY1, 0, 200, null));
+            ledger.append(outcome("r2", "ten_a", "cloud", "together", DAY1, 2_000, 200, null));
+            ledger.append(outcome("r3", "ten_a", "cloud", "together", DAY1, 700, 200, "stream_interrupted"));
+            ledger.append(outcome("r4", "ten_a", null, null, DAY1, 0, 503, "overloaded"));
+            ledger.append(outcome("r5", "ten_b", "cache", null, DAY2, 0, 200, null));
+            UsageReports reports = store.reports();
+
+            assertThat(reports.usage(null, FROM, TO, GroupBy.SOURCE)).containsExactly(
+                    new UsageGroup("cache", 1, 10, 5, 0, 0, 0, 1, 0),
+                    new UsageGroup("cloud", 2, 20, 10, 0, 0, 2_700, 2, 1),
+                    new UsageGroup("local", 1, 10, 5, 0, 0, 0, 1, 0),
+                    // A failed request answered nothing: no request metered, no source, but a call and an error.
+                    new UsageGroup(JdbiUsageReports.NONE, 0, 0, 0, 0, 0, 0, 1, 1));
+            assertThat(reports.usage(null, FROM, TO, GroupBy.TENANT)).containsExactly(
+                    new UsageGroup("ten_a", 3, 30, 15, 0, 0, 2_700, 4, 2),
+                    new UsageGroup("ten_b", 1, 10, 5, 0, 0, 0, 1, 0));
+            assertThat(reports.usage("ten_b", FROM, TO, GroupBy.TENANT)).extracting(UsageGroup::key)
+                    .containsExactly("ten_b");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void recentRequestsAreTheNewestRowsOfOneTenantIncludingRowsJustWritten(Backend backend) throws Exception {
+        try (Store store = Store.open(backend.newLocation(tmp), Clock.systemUTC())) {
+            var ledger = store.ledger();
+            UsageRow a1 = outcome("req_a1", "ten_a", "local", "ollama", DAY1, 0, 200, null);
+            UsageRow a2 = outcome("req_a2", "ten_a", null, null, DAY1_LATE, 0, 503, "overloaded");
+            UsageRow a3 = outcome("req_a3", "ten_a", "cloud", "together", DAY2, 1_234, 200, null);
+            // Same millisecond as a3: the later request id comes first.
+            UsageRow a4 = outcome("req_a4", "ten_a", "cache", null, DAY2, 0, 200, null);
+            UsageRow b1 = outcome("req_b1", "ten_b", "cloud", "together", DAY2.plusSeconds(1), 99, 200, null);
+            for (UsageRow r : List.of(a1, a3, b1, a2, a4)) {
+                ledger.append(r);
+            }
+            UsageReports reports = store.reports();
+
+            // Read at once: the report brings journaled rows into the tables first, so none is missing.
+            assertThat(reports.recentRequests("ten_a", 50)).containsExactly(a4, a3, a2, a1);
+            assertThat(reports.recentRequests("ten_a", 2)).containsExactly(a4, a3);
+            assertThat(reports.recentRequests("ten_b", 50)).containsExactly(b1);
+            assertThat(reports.recentRequests(null, 3)).containsExactly(b1, a4, a3);
+            assertThat(reports.recentRequests("ten_a' OR '1'='1", 50)).isEmpty();
+            assertThat(reports.recentRequests("ten_c", 50)).isEmpty();
+
+            UsageRow a5 = outcome("req_a5", "ten_a", "local", "ollama", DAY2.plusSeconds(5), 0, 200, null);
+            ledger.append(a5);
+            assertThat(reports.recentRequests("ten_a", 1)).containsExactly(a5);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void conversionFunnelCountsEventsAndDistinctTenantsPerTierAndKind(Backend backend) {
+        try (Store store = Store.open(backend.newLocation(tmp), Clock.systemUTC())) {
+            UsageReports reports = store.reports();
+            reports.recordConversion(new ConversionEvent(DAY1, "ten_a", "free", "upgrade_required", "aideon/video",
+                    "premium", "req-1"));
+            reports.recordConversion(new ConversionEvent(DAY1, "ten_a", "free", "upgrade_required", "aideon/image",
+                    "premium", "req-2"));
+            reports.recordConversion(new ConversionEvent(DAY2, "ten_b", "free", "upgrade_required", "aideon/video",
+                    "premium", "req-3"));
+            reports.recordConversion(new ConversionEvent(DAY2, "ten_b", "free", "budget_exceeded", "cost_micros",
+                    "premium", "req-4"));
+            reports.recordConversion(new ConversionEvent(DAY2, "ten_c", "premium", "quota_exceeded", "requests",
+                    null, "req-5"));
+            reports.recordConversion(new ConversionEvent(TO, "ten_c", "premium", "quota_exceeded", "requests",
+                    null, "req-out-of-range"));
+
+            assertThat(reports.conversionFunnel(null, FROM, TO)).containsExactly(
+                    new ConversionCount("free", "budget_exceeded", 1, 1),
+                    new ConversionCount("free", "upgrade_required", 3, 2),
+                    new ConversionCount("premium", "quota_exceeded", 1, 1));
+            assertThat(reports.conversionFunnel("ten_a", FROM, TO)).containsExactly(
+                    new ConversionCount("free", "upgrade_required", 2, 1));
+            assertThat(reports.conversionFunnel(null, DAY2, TO)).extracting(ConversionCount::events)
+                    .containsExactly(1L, 1L, 1L);
         }
     }
 }

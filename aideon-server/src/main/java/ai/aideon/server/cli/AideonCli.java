@@ -116,8 +116,9 @@ public final class AideonCli {
             GatewayServer gw = GatewayServer.start(engine, host != null ? host : server.host(),
                     port != null ? port : server.port(), java.time.Clock.systemUTC(), reload);
             reloadOnSighup(engine, reload);
-            System.out.println("Aideon Router listening on http://" + (host != null ? host : server.host()) + ":"
-                    + gw.port() + "/v1  (config: " + cfg.source() + ")");
+            String base = "http://" + (host != null ? host : server.host()) + ":" + gw.port();
+            System.out.println("Aideon Router listening on " + base + "/v1  (config: " + cfg.source() + ")");
+            System.out.println("  dashboard: " + base + "/dashboard  (sign in with the admin key)");
             engine.disabledProviders().forEach((name, why) ->
                     System.out.println("  provider '" + name + "' is off: " + why));
             runUntilStopped(engine, gw);
@@ -159,15 +160,16 @@ public final class AideonCli {
                     Aideon Router demo is running (simulated local engine + simulated Together; no keys, no network).
 
                       Base URL (OpenAI-compatible):  %1$s/v1
+                      Dashboard:                     %1$s/dashboard#key=%4$s
+                                                     (signs in with the admin demo key; the part after # never reaches the server)
                       Premium demo key:              %2$s
                       Free demo key:                 %3$s
-                      Admin demo key:                %4$s   (keys, usage, reconciliation)
+                      Admin demo key:                %4$s   (dashboard, keys, usage, reconciliation)
                       Usage ledger:                  .aideon/demo.db (SQLite)
                       Routes and models:             curl -H 'Authorization: Bearer %2$s' %1$s/v1/models
                       Explain a route:               curl -H 'Authorization: Bearer %2$s' '%1$s/aideon/v1/explain?model=aideon/text'
                       Health and breakers:           curl -H 'Authorization: Bearer %2$s' %1$s/aideon/v1/health
                       Your usage and cost:           curl -H 'Authorization: Bearer %2$s' '%1$s/aideon/v1/usage?group_by=model'
-                      Dashboard:                     not yet built (planned); use the health and explain URLs above
 
                     Try it:
                       curl -s %1$s/v1/chat/completions -H 'Authorization: Bearer %2$s' \\

@@ -106,7 +106,8 @@ final class HttpBackend implements AdminBackend {
         List<UsageReports.UsageGroup> out = new ArrayList<>();
         res.path("data").forEach(u -> out.add(new UsageReports.UsageGroup(u.path("key").asText(),
                 u.path("requests").asLong(), u.path("prompt_tokens").asLong(), u.path("completion_tokens").asLong(),
-                u.path("images").asLong(), u.path("audio_seconds").asLong(), u.path("cost_micros").asLong())));
+                u.path("images").asLong(), u.path("audio_seconds").asLong(), u.path("cost_micros").asLong(),
+                u.path("calls").asLong(), u.path("errors").asLong())));
         return out;
     }
 

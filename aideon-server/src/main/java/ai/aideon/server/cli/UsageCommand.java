@@ -22,7 +22,7 @@ final class UsageCommand implements Callable<Integer> {
     LocalDate from;
     @Option(names = "--to", description = "Last day, yyyy-mm-dd, inclusive (default: today)")
     LocalDate to;
-    @Option(names = "--group-by", defaultValue = "model", description = "model, provider, day or tier")
+    @Option(names = "--group-by", defaultValue = "model", description = "model, provider, day, tier, tenant or source")
     String groupBy;
     @Option(names = "--reconcile", description = "Per provider and day: requests, units and cost to hold against the bill")
     boolean reconcile;
@@ -46,7 +46,7 @@ final class UsageCommand implements Callable<Integer> {
             try {
                 by = UsageReports.GroupBy.valueOf(groupBy.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--group-by must be model, provider, day or tier");
+                throw new IllegalArgumentException("--group-by must be model, provider, day, tier, tenant or source");
             }
             long requests = 0;
             long cost = 0;

@@ -2,14 +2,18 @@ package ai.aideon.server.http;
 
 import ai.aideon.client.AideonEngine;
 import ai.aideon.client.admin.KeyAdmin;
+import ai.aideon.client.config.ClientKey;
+import ai.aideon.client.config.TierPolicy;
 import ai.aideon.client.metering.Metering;
 import ai.aideon.core.tier.ConversionEvent;
 import ai.aideon.core.tier.IssuedKey;
 import ai.aideon.core.tier.KeyInfo;
 import ai.aideon.core.tier.Limit;
+import ai.aideon.core.tier.Meter;
 import ai.aideon.core.tier.Principal;
 import ai.aideon.core.tier.Tenant;
 import ai.aideon.core.tier.UsageReports;
+import ai.aideon.core.tier.UsageRow;
 import ai.aideon.server.api.ApiException;
 import ai.aideon.server.api.ChatRequestParser;
 import ai.aideon.server.api.Json;
@@ -25,8 +29,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Operator API ({@code /aideon/v1/admin/*}, admin key only) for tenants and keys, and the usage API
@@ -155,22 +163,58 @@ final class AdminHandler {
         Exchange.json(res, 200, Json.bytes(g -> tenant(g, tenant)));
     }
 
+    /**
+     * The store's tenants ({@code "source":"store"}), then the tenants of the config file's client keys
+     * ({@code "source":"config"}: demo keys, keys from the environment), each with the limits in force: its tier's,
+     * with its own overrides in their place.
+     */
     void tenants(ServerRequest req, ServerResponse res, String requestId) {
         Auth.requireAdmin(engine, req);
         List<Tenant> tenants = admin().tenants();
+        Map<String, ClientKey> configured = new LinkedHashMap<>();
+        for (ClientKey k : engine.config().clients()) {
+            configured.putIfAbsent(k.tenant(), k);
+        }
         Exchange.json(res, 200, Json.bytes(g -> {
             g.writeStartObject();
             g.writeStringField("object", "list");
             g.writeArrayFieldStart("data");
             for (Tenant t : tenants) {
-                tenant(g, t);
+                tenantWithLimits(g, t, "store", false);
+            }
+            for (ClientKey k : configured.values()) {
+                // The operator's own key has no tier; its requests are metered under tier "admin", unlimited.
+                tenantWithLimits(g, new Tenant(k.tenant(), k.tenant(), k.tier() == null ? "admin" : k.tier(),
+                        List.of(), null, null, Instant.EPOCH), "config", k.admin());
             }
             g.writeEndArray();
             g.writeEndObject();
         }));
     }
 
-    /** {@code GET /aideon/v1/usage?from=&to=&group_by=model|provider|day|tier[&tenant=]}. */
+    private void tenantWithLimits(JsonGenerator g, Tenant t, String source, boolean admin) throws IOException {
+        Principal effective = AideonEngine.principal(engine.config(), t, null, admin);
+        g.writeStartObject();
+        tenantFields(g, t);
+        g.writeStringField("source", source);
+        g.writeBooleanField("admin", admin);
+        g.writeObjectFieldStart("effective");
+        g.writeNumberField("rpm", effective.requestsPerMinute());
+        g.writeNumberField("tpm", effective.tokensPerMinute());
+        limits(g, "limits", effective.limits());
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    /**
+     * {@code tenant=} of an admin's report: {@code *} for everyone, else a store tenant's name or id, else taken as a
+     * tenant id as the ledger has it (tenants of config-file keys are not in the store).
+     */
+    private String tenantFilter(String asked) {
+        return "*".equals(asked) ? null : admin().tenant(asked).map(Tenant::id).orElse(asked);
+    }
+
+    /** {@code GET /aideon/v1/usage?from=&to=&group_by=model|provider|day|tier|tenant|source[&tenant=]}. */
     void usage(ServerRequest req, ServerResponse res, String requestId) {
         Principal p = Auth.require(engine, req);
         UsageReports reports = reports();
@@ -181,9 +225,7 @@ final class AdminHandler {
                 throw new ApiException(403, "permission_error", "admin_required", "tenant",
                         "Only an admin key may read another tenant's usage.");
             }
-            String asked = q.get("tenant");
-            tenant = "*".equals(asked) ? null
-                    : admin().tenant(asked).map(Tenant::id).orElse(asked);
+            tenant = tenantFilter(q.get("tenant"));
         } else if (p.admin()) {
             tenant = null;
         }
@@ -192,7 +234,7 @@ final class AdminHandler {
         try {
             groupBy = UsageReports.GroupBy.valueOf(q.first("group_by").orElse("model").toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalid("group_by", "group_by must be model, provider, day or tier.");
+            throw ApiException.invalid("group_by", "group_by must be model, provider, day, tier, tenant or source.");
         }
         List<UsageReports.UsageGroup> groups = reports.usage(tenant, range[0], range[1], groupBy);
         String tenantShown = tenant;
@@ -216,6 +258,8 @@ final class AdminHandler {
                 g.writeNumberField("audio_seconds", u.audioSeconds());
                 g.writeNumberField("cost_micros", u.costMicros());
                 g.writeNumberField("cost_usd", new BigDecimal(Metering.usd(u.costMicros())));
+                g.writeNumberField("calls", u.calls());
+                g.writeNumberField("errors", u.errors());
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -250,10 +294,21 @@ final class AdminHandler {
         }));
     }
 
+    /**
+     * {@code GET /aideon/v1/admin/conversions?from=&to=[&tenant=][&group_by=tier]}: the events, or with
+     * {@code group_by=tier} the upgrade funnel (events and distinct tenants per tier and kind).
+     */
     void conversions(ServerRequest req, ServerResponse res, String requestId) {
         Auth.requireAdmin(engine, req);
         var q = req.query();
         Instant[] range = range(q.first("from").orElse(null), q.first("to").orElse(null));
+        if (q.contains("group_by")) {
+            if (!"tier".equals(q.get("group_by"))) {
+                throw ApiException.invalid("group_by", "group_by must be tier (or left out for the events).");
+            }
+            funnel(res, q.first("tenant").map(this::tenantFilter).orElse(null), range);
+            return;
+        }
         List<ConversionEvent> events = reports().conversions(q.first("tenant").orElse(null), range[0], range[1]);
         Exchange.json(res, 200, Json.bytes(g -> {
             g.writeStartObject();
@@ -268,6 +323,114 @@ final class AdminHandler {
                 g.writeStringField("asked", e.asked());
                 g.writeStringField("allowing_tier", e.allowingTier());
                 g.writeStringField("request_id", e.requestId());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }));
+    }
+
+    private void funnel(ServerResponse res, String tenant, Instant[] range) {
+        List<UsageReports.ConversionCount> counts = reports().conversionFunnel(tenant, range[0], range[1]);
+        Exchange.json(res, 200, Json.bytes(g -> {
+            g.writeStartObject();
+            g.writeStringField("object", "conversion_funnel");
+            g.writeStringField("from", range[0].toString());
+            g.writeStringField("to", range[1].toString());
+            g.writeArrayFieldStart("data");
+            for (UsageReports.ConversionCount c : counts) {
+                g.writeStartObject();
+                g.writeStringField("tier", c.tier());
+                g.writeStringField("kind", c.kind());
+                g.writeNumberField("events", c.events());
+                g.writeNumberField("tenants", c.tenants());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }));
+    }
+
+    /** The most rows one {@code GET /aideon/v1/admin/requests} returns: a screenful of live traffic, not an export. */
+    static final int MAX_RECENT = 500;
+
+    /** {@code GET /aideon/v1/admin/requests?limit=50[&tenant=]}: the ledger's newest rows, newest first. */
+    void requests(ServerRequest req, ServerResponse res, String requestId) {
+        Auth.requireAdmin(engine, req);
+        var q = req.query();
+        int limit = recentLimit(q.first("limit").orElse(null));
+        String tenant = q.first("tenant").map(this::tenantFilter).orElse(null);
+        List<UsageRow> rows = reports().recentRequests(tenant, limit);
+        Exchange.json(res, 200, Json.bytes(g -> {
+            g.writeStartObject();
+            g.writeStringField("object", "list");
+            g.writeArrayFieldStart("data");
+            for (UsageRow r : rows) {
+                g.writeStartObject();
+                g.writeStringField("request_id", r.requestId());
+                g.writeStringField("created_at", r.createdAt().toString());
+                g.writeStringField("tenant", r.tenantId());
+                g.writeStringField("key_id", r.keyId());
+                g.writeStringField("tier", r.tier());
+                g.writeStringField("route", r.route());
+                g.writeStringField("provider", r.provider());
+                g.writeStringField("model", r.model());
+                g.writeStringField("source", r.source());
+                g.writeNumberField("attempts", r.attempts());
+                g.writeNumberField("prompt_tokens", r.promptTokens());
+                g.writeNumberField("completion_tokens", r.completionTokens());
+                g.writeNumberField("images", r.usage().images());
+                g.writeNumberField("audio_seconds", r.usage().audioSeconds());
+                g.writeNumberField("cost_micros", r.usage().costMicros());
+                g.writeNumberField("cost_usd", new BigDecimal(Metering.usd(r.usage().costMicros())));
+                g.writeNumberField("latency_ms", r.latencyMillis());
+                g.writeNumberField("status", r.status());
+                g.writeStringField("error_kind", r.errorKind());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }));
+    }
+
+    static int recentLimit(String text) {
+        if (text == null) {
+            return 50;
+        }
+        try {
+            int limit = Integer.parseInt(text.trim());
+            if (limit >= 1 && limit <= MAX_RECENT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, like an out-of-range number
+        }
+        throw ApiException.invalid("limit", "'limit' must be a whole number from 1 to " + MAX_RECENT + ".");
+    }
+
+    /**
+     * {@code GET /aideon/v1/admin/tiers}: each configured tier's routes (empty = every route whose plans name it),
+     * rate limits (0 = unlimited), quotas and budget, and where its users are sent to upgrade.
+     */
+    void tiers(ServerRequest req, ServerResponse res, String requestId) {
+        Auth.requireAdmin(engine, req);
+        var tiers = new TreeMap<>(engine.config().tiers());
+        Exchange.json(res, 200, Json.bytes(g -> {
+            g.writeStartObject();
+            g.writeStringField("object", "list");
+            g.writeArrayFieldStart("data");
+            for (TierPolicy t : tiers.values()) {
+                g.writeStartObject();
+                g.writeStringField("name", t.name());
+                g.writeArrayFieldStart("routes");
+                for (String r : new TreeSet<>(t.routes())) {
+                    g.writeString(r);
+                }
+                g.writeEndArray();
+                g.writeNumberField("rpm", t.requestsPerMinute());
+                g.writeNumberField("tpm", t.tokensPerMinute());
+                limits(g, "limits", t.limits());
+                g.writeStringField("upgrade_to", t.upgradeTo());
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -322,6 +485,11 @@ final class AdminHandler {
 
     private static void tenant(JsonGenerator g, Tenant t) throws IOException {
         g.writeStartObject();
+        tenantFields(g, t);
+        g.writeEndObject();
+    }
+
+    private static void tenantFields(JsonGenerator g, Tenant t) throws IOException {
         g.writeStringField("id", t.id());
         g.writeStringField("name", t.name());
         g.writeStringField("tier", t.tier());
@@ -331,16 +499,23 @@ final class AdminHandler {
         if (t.tokensPerMinute() != null) {
             g.writeNumberField("tpm", t.tokensPerMinute());
         }
-        g.writeArrayFieldStart("overrides");
-        for (Limit l : t.overrides()) {
+        limits(g, "overrides", t.overrides());
+    }
+
+    /** {@code [{"meter","period","max"}]}, a budget ({@code cost_micros}) also as {@code max_usd}. */
+    private static void limits(JsonGenerator g, String field, List<Limit> limits) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (Limit l : limits) {
             g.writeStartObject();
             g.writeStringField("meter", l.meter().wire());
             g.writeStringField("period", l.period().wire());
             g.writeNumberField("max", l.max());
+            if (l.meter() == Meter.COST_MICROS) {
+                g.writeNumberField("max_usd", new BigDecimal(Metering.usd(l.max())));
+            }
             g.writeEndObject();
         }
         g.writeEndArray();
-        g.writeEndObject();
     }
 
     private static String text(JsonNode n, String field) {

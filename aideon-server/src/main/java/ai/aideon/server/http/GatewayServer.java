@@ -26,7 +26,8 @@ public final class GatewayServer implements AutoCloseable {
             "/v1/images/generations",
             "/aideon/v1/explain", "/aideon/v1/health", "/health", "/aideon/v1/estimate", "/aideon/v1/usage",
             "/aideon/v1/admin/keys", "/aideon/v1/admin/tenants", "/aideon/v1/admin/reconciliation",
-            "/aideon/v1/admin/conversions", "/aideon/v1/admin/reload");
+            "/aideon/v1/admin/conversions", "/aideon/v1/admin/reload", "/aideon/v1/admin/requests",
+            "/aideon/v1/admin/tiers", DashboardHandler.PATH);
 
     private final WebServer server;
 
@@ -56,6 +57,7 @@ public final class GatewayServer implements AutoCloseable {
         EmbeddingsHandler embeddings = new EmbeddingsHandler(engine);
         AudioHandler audio = new AudioHandler(engine);
         ImagesHandler images = new ImagesHandler(engine, clock, new ImageStore());
+        DashboardHandler dashboard = new DashboardHandler();
         HttpRouting.Builder routing = HttpRouting.builder()
                 .post("/v1/chat/completions", guarded(chat::chat))
                 .post("/v1/completions", guarded(chat::completion))
@@ -78,10 +80,14 @@ public final class GatewayServer implements AutoCloseable {
                 .post("/aideon/v1/admin/tenants", guarded(admin::upsertTenant))
                 .get("/aideon/v1/admin/reconciliation", guarded(admin::reconciliation))
                 .get("/aideon/v1/admin/conversions", guarded(admin::conversions))
+                .get("/aideon/v1/admin/requests", guarded(admin::requests))
+                .get("/aideon/v1/admin/tiers", guarded(admin::tiers))
                 .post("/aideon/v1/admin/reload", guarded((req, res, id) -> reload(engine, reloadSource, req, res)))
                 .get("/aideon/v1/health", guarded(ops::health))
                 .post("/aideon/v1/simulator/*", guarded(ops::simulator))
                 .get("/health", guarded(ops::live))
+                .get(DashboardHandler.PATH, guarded(dashboard::page))
+                .get(DashboardHandler.PATH + "/*", guarded(dashboard::file))
                 .any(guarded(GatewayServer::notFound))
                 .error(RequestException.class, (req, res, e) -> {
                     // Helidon's own rejections (oversized or malformed requests) still get OpenAI's envelope.

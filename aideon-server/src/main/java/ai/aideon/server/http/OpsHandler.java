@@ -2,6 +2,7 @@ package ai.aideon.server.http;
 
 import ai.aideon.client.AideonEngine;
 import ai.aideon.client.LocalEngineStatus;
+import ai.aideon.client.config.ProviderConfig;
 import ai.aideon.providers.simulator.SimulatorProvider;
 import ai.aideon.server.api.ApiException;
 import ai.aideon.server.api.Json;
@@ -9,6 +10,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Liveness, provider health, and (demo mode) switching simulated engines off and on to show fallbacks. */
 final class OpsHandler {
@@ -45,8 +47,35 @@ final class OpsHandler {
             }
             g.writeEndObject();
             localEngines(g);
+            cloud(g);
             g.writeEndObject();
         }));
+    }
+
+    /**
+     * {@code "offline"} (the config keeps every request local), {@code "local_only"} (what routing does right now:
+     * offline, or no cloud provider answered its last probe), {@code "cloud_reachable":{"<provider>":bool}} (the
+     * probes; providers without a network address, like simulators, are not probed) and
+     * {@code "providers":{"<name>":{"type","source","enabled"}}}: every configured provider, so a dashboard can list
+     * the ones no request has touched yet.
+     */
+    private void cloud(com.fasterxml.jackson.core.JsonGenerator g) throws java.io.IOException {
+        g.writeBooleanField("offline", engine.config().server().offline());
+        g.writeBooleanField("local_only", engine.localOnly(false));
+        g.writeObjectFieldStart("cloud_reachable");
+        for (Map.Entry<String, Boolean> e : new TreeMap<>(engine.cloudReachability()).entrySet()) {
+            g.writeBooleanField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+        g.writeObjectFieldStart("providers");
+        for (ProviderConfig pc : new TreeMap<>(engine.config().providers()).values()) {
+            g.writeObjectFieldStart(pc.name());
+            g.writeStringField("type", pc.settings().type());
+            g.writeStringField("source", pc.settings().source().wire());
+            g.writeBooleanField("enabled", pc.enabled());
+            g.writeEndObject();
+        }
+        g.writeEndObject();
     }
 
     /**
