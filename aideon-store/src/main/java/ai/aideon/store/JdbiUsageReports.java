@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
 /**
@@ -45,13 +46,8 @@ final class JdbiUsageReports implements UsageReports {
                 + " GROUP BY 1 ORDER BY 1";
         ledgerSync.run();
         return db.read(h -> {
-            Query query = h.createQuery(sql)
-                    .bind("from", Epoch.millis(from))
-                    .bind("to", Epoch.millis(to));
-            if (tenantId != null) {
-                query.bind("tenantId", tenantId);
-            }
-            return query.map((rs, ctx) -> new UsageGroup(rs.getString("group_key"), rs.getLong("requests"),
+            return window(h, sql, tenantId, from, to)
+                    .map((rs, ctx) -> new UsageGroup(rs.getString("group_key"), rs.getLong("requests"),
                             rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getLong("images"),
                             rs.getLong("audio_seconds"), rs.getLong("cost_micros"), rs.getLong("calls"),
                             rs.getLong("errors")))
@@ -137,13 +133,8 @@ final class JdbiUsageReports implements UsageReports {
                 + (tenantId != null ? " AND tenant_id = :tenantId" : "")
                 + " ORDER BY occurred_at, id";
         return db.read(h -> {
-            Query query = h.createQuery(sql)
-                    .bind("from", Epoch.millis(from))
-                    .bind("to", Epoch.millis(to));
-            if (tenantId != null) {
-                query.bind("tenantId", tenantId);
-            }
-            return query.map((rs, ctx) -> new ConversionEvent(Epoch.instant(rs.getLong("occurred_at")),
+            return window(h, sql, tenantId, from, to)
+                    .map((rs, ctx) -> new ConversionEvent(Epoch.instant(rs.getLong("occurred_at")),
                             rs.getString("tenant_id"), rs.getString("tier"), rs.getString("kind"),
                             rs.getString("asked"), rs.getString("allowing_tier"), rs.getString("request_id")))
                     .list();
@@ -158,16 +149,22 @@ final class JdbiUsageReports implements UsageReports {
                 + (tenantId != null ? " AND tenant_id = :tenantId" : "")
                 + " GROUP BY 1, kind ORDER BY 1, kind";
         return db.read(h -> {
-            Query query = h.createQuery(sql)
-                    .bind("from", Epoch.millis(from))
-                    .bind("to", Epoch.millis(to));
-            if (tenantId != null) {
-                query.bind("tenantId", tenantId);
-            }
-            return query.map((rs, ctx) -> new ConversionCount(rs.getString("tier_key"), rs.getString("kind"),
+            return window(h, sql, tenantId, from, to)
+                    .map((rs, ctx) -> new ConversionCount(rs.getString("tier_key"), rs.getString("kind"),
                             rs.getLong("events"), rs.getLong("tenants")))
                     .list();
         });
+    }
+
+    /** {@code sql} with its time window bound, and its tenant when the query names one (non-null). */
+    private static Query window(Handle h, String sql, String tenantId, Instant from, Instant to) {
+        Query query = h.createQuery(sql)
+                .bind("from", Epoch.millis(from))
+                .bind("to", Epoch.millis(to));
+        if (tenantId != null) {
+            query.bind("tenantId", tenantId);
+        }
+        return query;
     }
 
     /** Constants only: the group-by column is chosen by enum, never from caller text. */

@@ -115,7 +115,8 @@ final class LedgerIndexer implements AutoCloseable {
         while (true) {
             if (batch.isEmpty()) {
                 // Linger so that one commit carries many rows, unless a batch is full or somebody waits for it.
-                if (!closing && syncWaiters.isEmpty() && submitted.get() - indexed.get() < GroupCommitLedger.MAX_BATCH) {
+                boolean batchFull = submitted.get() - indexed.get() >= GroupCommitLedger.MAX_BATCH;
+                if (!closing && syncWaiters.isEmpty() && !batchFull) {
                     LockSupport.parkNanos(this, LINGER.toNanos());
                 }
                 UsageRow row;

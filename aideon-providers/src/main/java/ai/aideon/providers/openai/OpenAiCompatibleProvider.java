@@ -167,24 +167,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider, EmbeddingPr
                 .field("temperature", r.temperature());
         ResponseBody body = http.postMultipart(endpoint(r.translate() ? "/audio/translations"
                 : "/audio/transcriptions"), form, call.timeout());
-        byte[] bytes = body.readAll();
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw errors.malformed("transcription is not JSON", e);
-        }
-        if (root == null || !root.isObject()) {
-            throw errors.malformed("transcription is not a JSON object", null);
-        }
-        if (UpstreamError.isErrorDocument(root)) {
-            throw errors.fromInBand(root);
-        }
-        try {
-            return TranscriptionReader.read(root, r.translate() ? "en" : blankToNull(r.language()));
-        } catch (IOException e) {
-            throw errors.malformed(e.getMessage(), e);
-        }
+        return TranscriptionReader.readBody(body.readAll(), errors, r.translate() ? "en" : blankToNull(r.language()));
     }
 
     /** The transport, for adapters of look-alike upstreams that add endpoints of their own (Together's speech). */

@@ -9,14 +9,10 @@ import ai.aideon.providers.ProviderSettings;
 import ai.aideon.providers.engine.EngineEndpoints;
 import ai.aideon.providers.http.ErrorMapper;
 import ai.aideon.providers.http.HttpTransport;
-import ai.aideon.providers.http.Json;
 import ai.aideon.providers.http.MultipartForm;
 import ai.aideon.providers.http.ResponseBody;
-import ai.aideon.providers.http.UpstreamError;
 import ai.aideon.providers.openai.wire.TranscriptionReader;
-import com.fasterxml.jackson.databind.JsonNode;
 
-import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 
@@ -81,24 +77,7 @@ public final class WhisperCppProvider implements TranscriptionProvider {
                 .field("prompt", blankToNull(r.prompt()))
                 .field("translate", r.translate() ? "true" : null);
         ResponseBody body = http.postMultipart(inferenceUri, form, call.timeout());
-        byte[] bytes = body.readAll();
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw errors.malformed("transcription is not JSON", e);
-        }
-        if (root == null || !root.isObject()) {
-            throw errors.malformed("transcription is not a JSON object", null);
-        }
-        if (UpstreamError.isErrorDocument(root)) {
-            throw errors.fromInBand(root);
-        }
-        try {
-            return TranscriptionReader.read(root, r.translate() ? "en" : blankToNull(r.language()));
-        } catch (IOException e) {
-            throw errors.malformed(e.getMessage(), e);
-        }
+        return TranscriptionReader.readBody(body.readAll(), errors, r.translate() ? "en" : blankToNull(r.language()));
     }
 
     private static String filename(TranscriptionRequest r) {

@@ -1,7 +1,10 @@
 package ai.aideon.providers.openai.wire;
 
 import ai.aideon.core.api.Transcription;
+import ai.aideon.core.provider.ProviderException;
+import ai.aideon.providers.http.ErrorMapper;
 import ai.aideon.providers.http.Json;
+import ai.aideon.providers.http.UpstreamError;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -24,6 +27,31 @@ public final class TranscriptionReader {
             Map.entry("hindi", "hi"), Map.entry("polish", "pl"), Map.entry("turkish", "tr"));
 
     private TranscriptionReader() {
+    }
+
+    /**
+     * A whole Whisper-style answer body (OpenAI, Together, whisper.cpp's {@code /inference}): JSON, an object, not
+     * an in-band error document, with a text. Anything else is the upstream's fault, mapped by {@code errors}.
+     */
+    public static Transcription readBody(byte[] bytes, ErrorMapper errors, String fallbackLanguage)
+            throws ProviderException {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw errors.malformed("transcription is not JSON", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw errors.malformed("transcription is not a JSON object", null);
+        }
+        if (UpstreamError.isErrorDocument(root)) {
+            throw errors.fromInBand(root);
+        }
+        try {
+            return read(root, fallbackLanguage);
+        } catch (IOException e) {
+            throw errors.malformed(e.getMessage(), e);
+        }
     }
 
     /**
