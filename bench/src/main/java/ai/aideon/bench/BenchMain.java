@@ -171,17 +171,36 @@ public final class BenchMain {
             log("fake upstream (own JVM) on 127.0.0.1:" + upstreamPort);
             prewarmUpstream(opt, upstreamPort);
 
-            for (int round = 1; round <= opt.rounds(); round++) {
-                if (opt.rounds() > 1) log("round " + round + " of " + opt.rounds());
+            // Every target starts once and stays up; then each cell measures the targets back to back, round after
+            // round. A shared VM's speed drifts over minutes, so a cell's targets should meet the machine in the same
+            // state: measuring all of one target, then all of the next, compared different moments as much as
+            // different code. An idle target costs nothing while another is measured.
+            List<Target> live = new ArrayList<>();
+            try {
                 for (String target : opt.targets()) {
                     switch (target) {
-                        case "direct" -> measureAll(opt, rows, target, upstreamPort, UPSTREAM_KEY,
-                                upstream::cpuNanos);
-                        case "gateway" -> runGateway(opt, rows, work, upstreamPort, true);
-                        case "gateway-bare" -> runGateway(opt, rows, work, upstreamPort, false);
-                        case "nginx" -> runNginx(opt, rows, work, upstreamPort);
+                        case "direct" -> live.add(new Target("direct", upstreamPort, UPSTREAM_KEY,
+                                upstream::cpuNanos, null));
+                        case "gateway" -> startGateway(opt, rows, work, upstreamPort, true).ifPresent(live::add);
+                        case "gateway-bare" -> startGateway(opt, rows, work, upstreamPort, false)
+                                .ifPresent(live::add);
+                        case "nginx" -> startNginx(opt, rows, work, upstreamPort).ifPresent(live::add);
                         default -> throw new IllegalStateException(target);
                     }
+                }
+                for (int round = 1; round <= opt.rounds(); round++) {
+                    if (opt.rounds() > 1) log("round " + round + " of " + opt.rounds());
+                    for (boolean stream : opt.modes()) {
+                        for (int c : opt.concurrency()) {
+                            for (Target t : live) {
+                                measureCell(opt, rows, t, stream, c);
+                            }
+                        }
+                    }
+                }
+            } finally {
+                for (Target t : live) {
+                    t.close();
                 }
             }
             ok = true;
@@ -212,57 +231,69 @@ public final class BenchMain {
 
     // ------------------------------------------------------------------ targets
 
-    private static void runGateway(Options opt, List<ResultTable.Row> rows, Path work, int upstreamPort,
-                                   boolean metering) throws InterruptedException {
+    /** A started target: where to send load, and how to read the CPU time of the process behind that port. */
+    private record Target(String name, int port, String key, LongSupplier cpuNanos, AutoCloseable process) {
+        void close() {
+            if (process == null) return;
+            try {
+                process.close();
+            } catch (Exception e) {
+                log(name + " did not stop cleanly: " + e.getMessage());
+            }
+        }
+    }
+
+    private static Optional<Target> startGateway(Options opt, List<ResultTable.Row> rows, Path work, int upstreamPort,
+                                                 boolean metering) throws InterruptedException {
         String target = metering ? "gateway" : "gateway-bare";
         if (!Files.isRegularFile(opt.gatewayJar())) {
             skipAll(opt, rows, target, "skipped (no " + opt.root().relativize(opt.gatewayJar().toAbsolutePath())
                     + "; run ./aideon build)");
-            return;
+            return Optional.empty();
         }
-        try (GatewayProcess gw = GatewayProcess.start(opt.gatewayJar(), work, upstreamPort, opt.gatewayJavaOpts(),
-                metering)) {
+        try {
+            GatewayProcess gw = GatewayProcess.start(opt.gatewayJar(), work, upstreamPort, opt.gatewayJavaOpts(),
+                    metering);
             log(target + " (own JVM) on 127.0.0.1:" + gw.port());
-            measureAll(opt, rows, target, gw.port(), GatewayProcess.CLIENT_KEY, gw::cpuNanos);
+            return Optional.of(new Target(target, gw.port(), GatewayProcess.CLIENT_KEY, gw::cpuNanos, gw));
         } catch (IOException e) {
             log(target + " could not start: " + e.getMessage());
             skipAll(opt, rows, target, "skipped (gateway did not start, see log above)");
+            return Optional.empty();
         }
     }
 
-    private static void runNginx(Options opt, List<ResultTable.Row> rows, Path work, int upstreamPort)
+    private static Optional<Target> startNginx(Options opt, List<ResultTable.Row> rows, Path work, int upstreamPort)
             throws InterruptedException {
         if (opt.nginx().isEmpty()) {
             skipAll(opt, rows, "nginx", "skipped (install nginx)");
-            return;
+            return Optional.empty();
         }
-        try (NginxProxy nginx = NginxProxy.start(opt.nginx().get(), work, upstreamPort)) {
+        try {
+            NginxProxy nginx = NginxProxy.start(opt.nginx().get(), work, upstreamPort);
             log(NginxProxy.version(opt.nginx().get()) + " on 127.0.0.1:" + nginx.port());
-            measureAll(opt, rows, "nginx", nginx.port(), UPSTREAM_KEY, nginx::cpuNanos);
+            return Optional.of(new Target("nginx", nginx.port(), UPSTREAM_KEY, nginx::cpuNanos, nginx));
         } catch (IOException e) {
             log("nginx could not start: " + e.getMessage());
             skipAll(opt, rows, "nginx", "skipped (nginx did not start, see log above)");
+            return Optional.empty();
         }
     }
 
-    /** @param serverCpuNanos the CPU time of the process the load generator talks to (not the upstream behind it) */
-    private static void measureAll(Options opt, List<ResultTable.Row> rows, String target, int port, String key,
-                                   LongSupplier serverCpuNanos) throws InterruptedException {
-        for (boolean stream : opt.modes()) {
-            for (int c : opt.concurrency()) {
-                LoadGenerator.Config cfg = new LoadGenerator.Config("127.0.0.1", port, key, stream, c,
-                        opt.warmup(), opt.maxDuration(), opt.requests(), opt.maxDuration(),
-                        !opt.platformThreads(), Duration.ofSeconds(30));
-                LoadGenerator.Result r = LoadGenerator.run(cfg, serverCpuNanos);
-                ResultTable.Row row = ResultTable.Row.measured(target, r);
-                rows.add(row);
-                log(String.format("%-22s %6d req %4d err %8.0f req/s  p50 %s ms  p99 %s ms  cpu %s us/req%s",
-                        row.label(), r.completed(), r.errors(), r.throughput(),
-                        ResultTable.ms(r.total().percentileNanos(50)), ResultTable.ms(r.total().percentileNanos(99)),
-                        ResultTable.cpu(r),
-                        stream ? "  ttfb p50 " + ResultTable.ms(r.ttfb().percentileNanos(50)) + " ms" : ""));
-            }
-        }
+    /** One cell: {@code target} in one mode at one concurrency (warm-up, then the measured phase). */
+    private static void measureCell(Options opt, List<ResultTable.Row> rows, Target target, boolean stream, int c)
+            throws InterruptedException {
+        LoadGenerator.Config cfg = new LoadGenerator.Config("127.0.0.1", target.port(), target.key(), stream, c,
+                opt.warmup(), opt.maxDuration(), opt.requests(), opt.maxDuration(),
+                !opt.platformThreads(), Duration.ofSeconds(30));
+        LoadGenerator.Result r = LoadGenerator.run(cfg, target.cpuNanos());
+        ResultTable.Row row = ResultTable.Row.measured(target.name(), r);
+        rows.add(row);
+        log(String.format("%-22s %6d req %4d err %8.0f req/s  p50 %s ms  p99 %s ms  cpu %s us/req%s",
+                row.label(), r.completed(), r.errors(), r.throughput(),
+                ResultTable.ms(r.total().percentileNanos(50)), ResultTable.ms(r.total().percentileNanos(99)),
+                ResultTable.cpu(r),
+                stream ? "  ttfb p50 " + ResultTable.ms(r.ttfb().percentileNanos(50)) + " ms" : ""));
     }
 
     private static void skipAll(Options opt, List<ResultTable.Row> rows, String target, String reason) {
