@@ -183,46 +183,32 @@ public final class ChatExecutor {
         throw trail.allFailed(trail.lastIndex);
     }
 
+    /**
+     * Opens a stream through the plan with {@link #call}'s rules; a candidate counts as served once its first chunk
+     * has arrived (a failure before that still falls back).
+     */
     public StreamOutcome openStream(ChatRequest request, RoutePlan plan) throws AllAttemptsFailedException {
-        Trail trail = new Trail(plan);
-        List<Candidate> candidates = plan.candidates();
-        for (int i = 0; i < candidates.size(); i++) {
-            ModelSpec m = candidates.get(i).model();
-            ChatProvider provider = trail.enter(i, m);
-            if (provider == null) {
-                continue;
-            }
-            for (int retry = 0; ; retry++) {
-                if (!trail.acquire(m)) {
-                    break;
-                }
-                long start = System.nanoTime();
-                ChatStream stream = null;
-                ChatChunk first;
-                try {
-                    stream = openStream(provider, new ChatCall(request, m, settings.callTimeout()));
-                    first = nextChunk(stream);
-                } catch (ProviderException e) {
-                    if (stream != null) {
-                        closeQuietly(stream);
-                    }
-                    Next next = trail.failed(m, System.nanoTime() - start, e, retry);
-                    if (next == Next.RETRY) {
-                        continue;
-                    }
-                    if (next == Next.SURFACE) {
-                        throw trail.allFailed(i);
-                    }
-                    break;
-                }
-                long nanos = System.nanoTime() - start;
-                health.onSuccess(m, nanos);
-                trail.record(m, "ok", nanos);
-                return new StreamOutcome(new FirstChunkReplayStream(first, stream, m, health, start), m,
-                        trail.attempts, trail.header(i));
-            }
+        CallOutcome<OpenedStream> o = call(plan, providers,
+                (provider, m, timeout) -> openFirstChunk(provider, new ChatCall(request, m, timeout)));
+        OpenedStream opened = o.result();
+        return new StreamOutcome(new FirstChunkReplayStream(opened.first(), opened.stream(), o.served(), health,
+                opened.startNanos()), o.served(), o.attempts(), o.routeHeader());
+    }
+
+    /** A stream whose first chunk has arrived, and when it was asked for. */
+    private record OpenedStream(ChatStream stream, ChatChunk first, long startNanos) {
+    }
+
+    /** Opens the stream and reads its first chunk; on failure closes what was opened. */
+    private static OpenedStream openFirstChunk(ChatProvider provider, ChatCall call) throws ProviderException {
+        long start = System.nanoTime();
+        ChatStream stream = openStream(provider, call);
+        try {
+            return new OpenedStream(stream, nextChunk(stream), start);
+        } catch (ProviderException e) { // nextChunk maps runtime failures to ProviderException
+            closeQuietly(stream);
+            throw e;
         }
-        throw trail.allFailed(trail.lastIndex);
     }
 
     private QualityVerdict assess(ChatRequest request, ChatResponse response) {
