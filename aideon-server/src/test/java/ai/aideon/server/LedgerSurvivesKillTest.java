@@ -446,46 +446,21 @@ class LedgerSurvivesKillTest {
         }
     }
 
-    /** Simulated upstreams with small latencies so requests overlap; large limits so nothing is refused. */
+    /**
+     * The money tests' config ({@code KEY} and {@code TENANT} are its premium client) with small simulator latencies,
+     * so requests overlap, and large limits, so nothing is refused.
+     */
     private static String yaml(String store) {
-        return """
-                store: "%s"
-                admin_key: sk-test-admin
-                upgrade_url: https://example.test/upgrade
-                providers:
-                  local:
-                    type: simulator
-                    source: local
-                    simulator: {seed: 7, first_token_latency: 2ms, token_latency: 1ms}
-                  cloud:
-                    type: simulator
-                    source: cloud
-                    simulator: {seed: 8, first_token_latency: 2ms, token_latency: 1ms}
-                models:
-                  - {id: local/small, provider: local, modality: text, context: 8192,
-                     capabilities: [tools, json, streaming], tiers: [premium]}
-                  - {id: cloud/llama-8b, provider: cloud, modality: text, context: 8192,
-                     capabilities: [tools, json, streaming], price: {input: 0.18, output: 0.18}, tiers: [free, premium]}
-                routes:
-                  - alias: aideon/text
-                    modality: text
-                    plans:
-                      premium: [{model: local/small, role: primary}, {model: cloud/llama-8b, role: fallback}]
-                      free: [{model: cloud/llama-8b, role: primary}]
-                tiers:
-                  free:
-                    routes: [aideon/text]
-                    rate: {requests_per_minute: 1000000, tokens_per_minute: 1000000000}
-                    quotas:
-                      daily: {requests: 10000000}
-                    budget: {usd: 1000.00, period: month}
-                    upgrade_to: premium
-                  premium:
-                    rate: {requests_per_minute: 1000000, tokens_per_minute: 1000000000}
-                    budget: {usd: 100000.00, period: month}
-                clients:
-                  - {name: free-app, key: sk-test-free, tier: free, tenant: free-app}
-                  - {name: premium-app, key: %s, tier: premium, tenant: %s}
-                """.formatted(store, KEY, TENANT);
+        return MoneyConfigs.yaml(store, "2ms", "1ms", """
+                free:
+                  routes: [aideon/text]
+                  rate: {requests_per_minute: 1000000, tokens_per_minute: 1000000000}
+                  quotas:
+                    daily: {requests: 10000000}
+                  budget: {usd: 1000.00, period: month}
+                  upgrade_to: premium
+                premium:
+                  rate: {requests_per_minute: 1000000, tokens_per_minute: 1000000000}
+                  budget: {usd: 100000.00, period: month}""", "");
     }
 }

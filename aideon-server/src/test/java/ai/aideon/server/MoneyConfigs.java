@@ -21,19 +21,31 @@ final class MoneyConfigs {
      * @param clients   extra {@code clients:} entries, indented by 2 ("" for none)
      */
     static AideonConfig simulated(String store, String tiersYaml, String clients) throws Exception {
-        String yaml = """
-                store: "%s"
-                admin_key: %s
+        return new ConfigLoader(Map.<String, String>of()::get).parse(yaml(store, "0ms", "0ms", tiersYaml, clients),
+                "money-test.yaml");
+    }
+
+    /**
+     * The YAML text of {@link #simulated}, for a gateway in a process of its own.
+     *
+     * @param firstTokenLatency the simulators' latency to the first token, e.g. {@code 0ms}
+     * @param tokenLatency      and per token after it
+     */
+    static String yaml(String store, String firstTokenLatency, String tokenLatency, String tiersYaml,
+                       String clients) {
+        return """
+                store: "%1$s"
+                admin_key: %2$s
                 upgrade_url: https://example.test/upgrade
                 providers:
                   local:
                     type: simulator
                     source: local
-                    simulator: {seed: 7, first_token_latency: 0ms, token_latency: 0ms}
+                    simulator: {seed: 7, first_token_latency: %3$s, token_latency: %4$s}
                   cloud:
                     type: simulator
                     source: cloud
-                    simulator: {seed: 8, first_token_latency: 0ms, token_latency: 0ms}
+                    simulator: {seed: 8, first_token_latency: %3$s, token_latency: %4$s}
                 models:
                   - {id: local/small, provider: local, modality: text, context: 8192,
                      capabilities: [tools, json, streaming], tiers: [premium]}
@@ -52,14 +64,13 @@ final class MoneyConfigs {
                     plans:
                       premium: [{model: cloud/llama-8b, role: primary}]
                 tiers:
-                %s
+                %5$s
                 clients:
                   - {name: free-app, key: sk-test-free, tier: free, tenant: free-app}
                   - {name: premium-app, key: sk-test-premium, tier: premium, tenant: premium-app}
-                %s
-                """.formatted(store, ADMIN, tiersYaml.stripIndent().indent(2).stripTrailing(),
-                clients.stripIndent().indent(2).stripTrailing());
-        return new ConfigLoader(Map.<String, String>of()::get).parse(yaml, "money-test.yaml");
+                %6$s
+                """.formatted(store, ADMIN, firstTokenLatency, tokenLatency,
+                tiersYaml.stripIndent().indent(2).stripTrailing(), clients.stripIndent().indent(2).stripTrailing());
     }
 
     static String defaultTiers() {
