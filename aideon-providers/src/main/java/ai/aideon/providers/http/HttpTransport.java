@@ -122,12 +122,7 @@ public final class HttpTransport {
             response = client.get().uri(uri).header(ACCEPT_JSON).readTimeout(timeout).request();
             connection = CALL_CONNECTION.get();
         } catch (RuntimeException e) {
-            if (Thread.currentThread().isInterrupted()) {
-                InterruptedException interrupted = new InterruptedException("interrupted during the upstream call");
-                interrupted.initCause(e);
-                throw errors.interrupted(interrupted);
-            }
-            throw errors.fromIo(EntityStream.broken(e), false);
+            throw requestFailed(e);
         } finally {
             CALL_CONNECTION.remove();
         }
@@ -149,6 +144,18 @@ public final class HttpTransport {
         }
     }
 
+    /** A request that failed before a full status line and headers arrived. */
+    private ProviderException requestFailed(RuntimeException e) {
+        if (Thread.currentThread().isInterrupted()) {
+            // An interrupt in blocking socket I/O closes the socket; it is not the upstream's failure.
+            InterruptedException interrupted = new InterruptedException("interrupted during the upstream call");
+            interrupted.initCause(e);
+            return errors.interrupted(interrupted);
+        }
+        // Refused, reset, timed out or closed before a full status line and headers: all unchecked in Helidon.
+        return errors.fromIo(EntityStream.broken(e), false);
+    }
+
     private ResponseBody post(URI uri, Header contentType, Header accept, byte[] entity, Duration timeout,
                               boolean stream) throws ProviderException {
         long startNanos = System.nanoTime();
@@ -163,14 +170,7 @@ public final class HttpTransport {
                     .submit(entity);
             connection = CALL_CONNECTION.get();
         } catch (RuntimeException e) {
-            if (Thread.currentThread().isInterrupted()) {
-                // An interrupt in blocking socket I/O closes the socket; it is not the upstream's failure.
-                InterruptedException interrupted = new InterruptedException("interrupted during the upstream call");
-                interrupted.initCause(e);
-                throw errors.interrupted(interrupted);
-            }
-            // Refused, reset, timed out or closed before a full status line and headers: all unchecked in Helidon.
-            throw errors.fromIo(EntityStream.broken(e), false);
+            throw requestFailed(e);
         } finally {
             CALL_CONNECTION.remove();
         }

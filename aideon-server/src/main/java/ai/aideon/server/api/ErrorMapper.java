@@ -1,5 +1,7 @@
 package ai.aideon.server.api;
 
+import ai.aideon.client.metering.Admission;
+import ai.aideon.client.metering.RefusedException;
 import ai.aideon.core.provider.ProviderException;
 import ai.aideon.core.route.AllAttemptsFailedException;
 import ai.aideon.core.route.RoutingException;
@@ -11,6 +13,23 @@ import ai.aideon.core.route.RoutingException;
  */
 public final class ErrorMapper {
     private ErrorMapper() {
+    }
+
+    /** A handler's admission: tier, plan, rate, quota and budget, which may fail for routing or be refused. */
+    @FunctionalInterface
+    public interface AdmissionStep {
+        Admission admit() throws RoutingException, RefusedException;
+    }
+
+    /** Runs an admission; a routing failure or a refusal becomes the request's HTTP error. */
+    public static Admission admitted(AdmissionStep step) {
+        try {
+            return step.admit();
+        } catch (RoutingException e) {
+            throw routing(e);
+        } catch (RefusedException e) {
+            throw ApiException.refused(e);
+        }
     }
 
     public static ApiException routing(RoutingException e) {

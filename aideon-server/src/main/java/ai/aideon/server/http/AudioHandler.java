@@ -3,7 +3,6 @@ package ai.aideon.server.http;
 import ai.aideon.client.AideonEngine;
 import ai.aideon.client.metering.Admission;
 import ai.aideon.client.metering.Metering;
-import ai.aideon.client.metering.RefusedException;
 import ai.aideon.core.api.Modality;
 import ai.aideon.core.api.Role;
 import ai.aideon.core.api.SpeechAudio;
@@ -18,7 +17,6 @@ import ai.aideon.core.route.Candidate;
 import ai.aideon.core.route.ChatExecutor.CallOutcome;
 import ai.aideon.core.route.RouteContext;
 import ai.aideon.core.route.RoutePlan;
-import ai.aideon.core.route.RoutingException;
 import ai.aideon.core.tier.Amounts;
 import ai.aideon.core.tier.Principal;
 import ai.aideon.core.tier.UsageLedger;
@@ -298,14 +296,8 @@ final class AudioHandler {
                             java.util.function.Function<RoutePlan, Amounts> worstCase) {
         Role role = Exchange.header(req, "x-aideon-role").flatMap(Role::parse).orElse(null);
         boolean localOnly = Exchange.localOnly(engine, req, false);
-        try {
-            return engine.admitModality(requestId, principal, model, modality,
-                    new RouteContext(principal.tier(), role, localOnly), 0, worstCase);
-        } catch (RoutingException e) {
-            throw ErrorMapper.routing(e);
-        } catch (RefusedException e) {
-            throw ApiException.refused(e);
-        }
+        return ErrorMapper.admitted(() -> engine.admitModality(requestId, principal, model, modality,
+                new RouteContext(principal.tier(), role, localOnly), 0, worstCase));
     }
 
     private ApiException failed(ServerResponse res, Admission admission, AllAttemptsFailedException e) {

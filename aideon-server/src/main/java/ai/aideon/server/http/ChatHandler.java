@@ -7,7 +7,6 @@ import ai.aideon.client.cache.ChatTicket;
 import ai.aideon.core.cache.ChatStreamAssembler;
 import ai.aideon.client.metering.Admission;
 import ai.aideon.client.metering.Metering;
-import ai.aideon.client.metering.RefusedException;
 import ai.aideon.core.route.Attempt;
 import ai.aideon.providers.fetch.AddressPolicy;
 import ai.aideon.providers.fetch.ImageInliner;
@@ -27,7 +26,6 @@ import ai.aideon.core.provider.ProviderException;
 import ai.aideon.core.route.AllAttemptsFailedException;
 import ai.aideon.core.route.ChatOutcome;
 import ai.aideon.core.route.RouteContext;
-import ai.aideon.core.route.RoutingException;
 import ai.aideon.core.route.StreamOutcome;
 import ai.aideon.core.route.TokenCounter;
 import ai.aideon.server.api.ApiException;
@@ -141,18 +139,14 @@ final class ChatHandler {
 
     /** Tier, plan, rate, quota and budget — all before any upstream call. Without a store: only the plan. */
     private Admission admit(String requestId, Principal principal, ChatRequest request, RouteContext context) {
-        try {
+        return ErrorMapper.admitted(() -> {
             Metering metering = engine.metering();
             if (metering == null) {
                 return new Admission(requestId, principal, request, engine.plan(request, context), null,
                         Amounts.ZERO, System.nanoTime());
             }
             return metering.admit(requestId, principal, request, context);
-        } catch (RoutingException e) {
-            throw ErrorMapper.routing(e);
-        } catch (RefusedException e) {
-            throw ApiException.refused(e);
-        }
+        });
     }
 
     private RouteContext context(ServerRequest req, Principal principal, ChatRequest request) {

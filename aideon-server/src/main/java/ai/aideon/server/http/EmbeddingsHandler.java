@@ -8,7 +8,6 @@ import ai.aideon.client.cache.EmbeddingTicket;
 import ai.aideon.core.catalog.ModelSpec;
 import ai.aideon.client.metering.Admission;
 import ai.aideon.client.metering.Metering;
-import ai.aideon.client.metering.RefusedException;
 import ai.aideon.core.api.EmbeddingRequest;
 import ai.aideon.core.api.EmbeddingResponse;
 import ai.aideon.core.api.Role;
@@ -16,8 +15,6 @@ import ai.aideon.core.api.Usage;
 import ai.aideon.core.route.AllAttemptsFailedException;
 import ai.aideon.core.route.ChatExecutor.CallOutcome;
 import ai.aideon.core.route.RouteContext;
-import ai.aideon.core.route.RoutePlan;
-import ai.aideon.core.route.RoutingException;
 import ai.aideon.core.tier.Principal;
 import ai.aideon.core.tier.UsageLedger;
 import ai.aideon.server.api.ApiException;
@@ -62,14 +59,8 @@ final class EmbeddingsHandler {
         Role role = Exchange.header(req, "x-aideon-role").flatMap(Role::parse).orElse(null);
         boolean localOnly = Exchange.localOnly(engine, req, false);
         RouteContext context = new RouteContext(principal.tier(), role, localOnly);
-        Admission admission;
-        try {
-            admission = engine.admitEmbedding(requestId, principal, request, context);
-        } catch (RoutingException e) {
-            throw ErrorMapper.routing(e);
-        } catch (RefusedException e) {
-            throw ApiException.refused(e);
-        }
+        Admission admission = ErrorMapper.admitted(
+                () -> engine.admitEmbedding(requestId, principal, request, context));
         Metering metering = engine.metering();
         try {
             EmbeddingTicket ticket = engine.cache().embedding(CacheReplies.scope(engine, req, principal,

@@ -3,7 +3,6 @@ package ai.aideon.server.http;
 import ai.aideon.client.AideonEngine;
 import ai.aideon.client.metering.Admission;
 import ai.aideon.client.metering.Metering;
-import ai.aideon.client.metering.RefusedException;
 import ai.aideon.core.api.GeneratedImages;
 import ai.aideon.core.api.ImageRequest;
 import ai.aideon.core.api.Modality;
@@ -12,7 +11,6 @@ import ai.aideon.core.api.Usage;
 import ai.aideon.core.route.AllAttemptsFailedException;
 import ai.aideon.core.route.ChatExecutor.CallOutcome;
 import ai.aideon.core.route.RouteContext;
-import ai.aideon.core.route.RoutingException;
 import ai.aideon.core.tier.CostCalculator;
 import ai.aideon.core.tier.Principal;
 import ai.aideon.core.tier.UsageLedger;
@@ -87,16 +85,9 @@ final class ImagesHandler {
         ImageRequest request = parsed.request();
         Role role = Exchange.header(req, "x-aideon-role").flatMap(Role::parse).orElse(roleFor(request.quality()));
         boolean localOnly = Exchange.localOnly(engine, req, false);
-        Admission admission;
-        try {
-            admission = engine.admitModality(requestId, principal, request.model(), Modality.IMAGE,
-                    new RouteContext(principal.tier(), role, localOnly), 0,
-                    plan -> CostCalculator.imagesWorstCase(plan, request.n()));
-        } catch (RoutingException e) {
-            throw ErrorMapper.routing(e);
-        } catch (RefusedException e) {
-            throw ApiException.refused(e);
-        }
+        Admission admission = ErrorMapper.admitted(() -> engine.admitModality(requestId, principal,
+                request.model(), Modality.IMAGE, new RouteContext(principal.tier(), role, localOnly), 0,
+                plan -> CostCalculator.imagesWorstCase(plan, request.n())));
         Metering metering = engine.metering();
         try {
             CallOutcome<GeneratedImages> outcome;
