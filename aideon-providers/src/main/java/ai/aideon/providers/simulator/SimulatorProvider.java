@@ -170,12 +170,7 @@ public final class SimulatorProvider implements ChatProvider, EmbeddingProvider,
                     + " is not available from the simulator here; use one of: "
                     + SimulatedAudio.formatsAvailable(soxBinary), "response_format");
         }
-        checkUp(null, Function.identity());
-        String model = call.model().upstreamId();
-        SimulatorSettings.ModelBehaviour behaviour = settings.behaviour(model);
-        failIfOverloaded(model, behaviour, drawFaults());
-        await(settings.firstTokenLatency().plus(behaviour.extraLatency()), call.timeout(), Function.identity());
-        checkUp(null, Function.identity());
+        answerAfterLatency(call);
         byte[] pcm = SimulatedAudio.tones(settings.seed(), r.input(),
                 SimulatedAudio.spokenLength(r.input().length(), speed));
         byte[] audio = switch (format) {
@@ -185,6 +180,20 @@ public final class SimulatorProvider implements ChatProvider, EmbeddingProvider,
         };
         return new SpeechAudio(format.contentType, format.wireName(), new ByteArrayInputStream(audio),
                 r.input().length());
+    }
+
+    /**
+     * What speech, transcription and images do before answering: the simulator must be up, may fail as configured,
+     * takes its latency, and must still be up afterwards. Returns the upstream model id.
+     */
+    private String answerAfterLatency(ModalityCall<?> call) throws ProviderException {
+        checkUp(null, Function.identity());
+        String model = call.model().upstreamId();
+        SimulatorSettings.ModelBehaviour behaviour = settings.behaviour(model);
+        failIfOverloaded(model, behaviour, drawFaults());
+        await(settings.firstTokenLatency().plus(behaviour.extraLatency()), call.timeout(), Function.identity());
+        checkUp(null, Function.identity());
+        return model;
     }
 
     /**
@@ -198,12 +207,7 @@ public final class SimulatorProvider implements ChatProvider, EmbeddingProvider,
         if (r.audio() == null || r.audio().length == 0) {
             throw badRequest("file is empty: there is no audio to transcribe", "file");
         }
-        checkUp(null, Function.identity());
-        String model = call.model().upstreamId();
-        SimulatorSettings.ModelBehaviour behaviour = settings.behaviour(model);
-        failIfOverloaded(model, behaviour, drawFaults());
-        await(settings.firstTokenLatency().plus(behaviour.extraLatency()), call.timeout(), Function.identity());
-        checkUp(null, Function.identity());
+        answerAfterLatency(call);
         double seconds = SimulatedAudio.secondsOf(r.audio());
         String text = SimulatedAudio.transcript(r.audio(), seconds);
         String language = r.translate() || r.language() == null || r.language().isBlank() ? "en" : r.language();
@@ -221,12 +225,7 @@ public final class SimulatorProvider implements ChatProvider, EmbeddingProvider,
         if (r.prompt() == null || r.prompt().isBlank()) {
             throw badRequest("prompt is empty: there is nothing to draw", "prompt");
         }
-        checkUp(null, Function.identity());
-        String model = call.model().upstreamId();
-        SimulatorSettings.ModelBehaviour behaviour = settings.behaviour(model);
-        failIfOverloaded(model, behaviour, drawFaults());
-        await(settings.firstTokenLatency().plus(behaviour.extraLatency()), call.timeout(), Function.identity());
-        checkUp(null, Function.identity());
+        String model = answerAfterLatency(call);
         long seed = r.seed() == null ? 0 : r.seed();
         List<GeneratedImages.Image> images = new ArrayList<>(r.n());
         for (int i = 0; i < r.n(); i++) {
