@@ -126,6 +126,8 @@ class OfflineModeTest {
         assertThat(err.path("code").asText()).isEqualTo("no_local_engine");
         assertThat(err.path("type").asText()).isEqualTo("service_unavailable");
         assertThat(err.path("message").asText()).contains("no local image engine").contains("aideon/image");
-        assertThat(millis).isLessThan(2_000); // fails fast: no connect attempt to the unreachable cloud
+        // Fails fast: an attempt on the silent cloud socket of two of the callers would wait out the provider's
+        // 10 s timeout; the bound sits far from both so that a slow machine cannot fail it.
+        assertThat(millis).isLessThan(5_000);
     }
 }

@@ -126,12 +126,12 @@ class FaultInjectionTest {
 
     @Test
     void delayedFirstByteTripsTheClientTimeout() {
-        up.faults().next(Fault.delayFirstByte(Duration.ofMillis(1500)));
+        up.faults().next(Fault.delayFirstByte(Duration.ofSeconds(20)));
         var req = Http.postRequest(up, "/v1/chat/completions", PLAIN, "test-key").timeout(Duration.ofMillis(200)).build();
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> Http.CLIENT.send(req, HttpResponse.BodyHandlers.ofString()))
                 .isInstanceOf(HttpTimeoutException.class);
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(1400));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test

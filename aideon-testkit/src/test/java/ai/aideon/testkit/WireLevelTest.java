@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,26 +124,22 @@ class WireLevelTest {
     }
 
     @Test
-    void keepAliveThroughputIsBenchmarkWorthy() throws Exception {
+    void oneKeepAliveConnectionCarriesThousandsOfRequests() throws Exception {
+        // How fast is the bench's business (bench/); here: no request on a long-lived connection is lost or
+        // misframed, the way a benchmark's keep-alive client uses it.
         byte[] req = ("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: " + BODY.length() + "\r\n\r\n"
                 + BODY).getBytes(StandardCharsets.UTF_8);
+        int before = up.requestCount();
+        int n = 2000;
         try (Socket s = connect()) {
             OutputStream out = s.getOutputStream();
             InputStream in = new java.io.BufferedInputStream(s.getInputStream());
-            for (int i = 0; i < 200; i++) { // warm-up
-                out.write(req);
-                readResponse(in);
-            }
-            int n = 2000;
-            long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 out.write(req);
                 assertThat(readResponse(in)).startsWith("HTTP/1.1 200");
             }
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
-            // Sequential round trips on one connection; generous bound (~1000 req/s) to stay stable on CI.
-            assertThat(elapsed).isLessThan(Duration.ofSeconds(2));
         }
+        assertThat(up.requestCount() - before).isEqualTo(n);
     }
 
     @Test
@@ -153,6 +148,21 @@ class WireLevelTest {
         int port = temp.port();
         assertThat(temp.baseUrl()).isEqualTo("http://127.0.0.1:" + port);
         temp.close();
-        assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class);
+        // The freed port is ephemeral: the kernel may hand it to the probe itself (a TCP self-connect, the probe's
+        // source port equal to its destination) or to another process at once. So the property checked is that
+        // the closed fake serves nothing: the connection is refused, or whatever accepted it is not the fake.
+        try (Socket probe = new Socket("127.0.0.1", port)) {
+            probe.setSoTimeout(500);
+            probe.getOutputStream().write("GET /api/tags HTTP/1.1\r\nHost: x\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            try {
+                probe.getInputStream().read(new byte[256]);
+            } catch (IOException noAnswer) {
+                // a silent or resetting peer is not the fake either
+            }
+        } catch (IOException refused) {
+            // the usual case
+        }
+        assertThat(temp.requestCount()).isZero();
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Which local speech engines this machine has, for health and offline checks. Each answer comes from actually
@@ -26,6 +27,8 @@ public final class LocalEngines {
 
     private static final Map<List<String>, Boolean> PROBES = new ConcurrentHashMap<>();
     private static final Map<String, Set<String>> SOX_FILE_TYPES = new ConcurrentHashMap<>();
+    /** Programs started by probes in this JVM: the caching above is what keeps this from growing per request. */
+    private static final AtomicInteger PROBES_RUN = new AtomicInteger();
 
     private LocalEngines() {
     }
@@ -94,6 +97,10 @@ public final class LocalEngines {
         return Set.of();
     }
 
+    static int probesRun() {
+        return PROBES_RUN.get();
+    }
+
     /**
      * Runs a probe to its end and returns what it printed (stdout and stderr together), or null when it could not
      * start, failed, or hung past the probe time (it is then killed).
@@ -102,6 +109,7 @@ public final class LocalEngines {
         if (!installed(command.getFirst())) {
             return null;
         }
+        PROBES_RUN.incrementAndGet();
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             if (workingDir != null) {

@@ -182,7 +182,7 @@ class SafeFetcherTest {
             exchange.sendResponseHeaders(200, 30L * 1024 * 1024);
             exchange.getResponseBody().write(TestImages.PNG);
             exchange.getResponseBody().flush();
-            ImageServer.sleep(5_000); // the rest would take a while; the fetcher must not wait for it
+            ImageServer.sleep(30_000); // the rest would take a while; the fetcher must not wait for it
         });
 
         long start = System.nanoTime();
@@ -190,7 +190,7 @@ class SafeFetcherTest {
 
         assertThat(e.reason()).isEqualTo(FetchRefusedException.Reason.TOO_LARGE);
         assertThat(e).hasMessageContaining(String.valueOf(20L * 1024 * 1024));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
     }
 
     @Test
@@ -272,7 +272,7 @@ class SafeFetcherTest {
     @Test
     void aSlowLookupRunsIntoTheDeadline() {
         SafeFetcher fetcher = new SafeFetcher(settings().withDeadline(SHORT_DEADLINE), host -> {
-            ImageServer.sleep(5_000);
+            ImageServer.sleep(30_000);
             return List.of(InetAddress.getLoopbackAddress());
         }, network.connector(), (SSLSocketFactory) SSLSocketFactory.getDefault());
 
@@ -280,7 +280,7 @@ class SafeFetcherTest {
         FetchFailedException e = failed(fetcher, "http://slow-dns.example.test/cat.png");
 
         assertThat(e.reason()).isEqualTo(Reason.TIMEOUT);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
         assertThat(network.connections()).isEmpty();
     }
 

@@ -128,7 +128,9 @@ class HttpTransportTest {
         aborter.join();
         long start = System.nanoTime();
         catchThrowableOfType(IOException.class, () -> body.stream().readAllBytes());
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        // Bounds in these tests sit far from the expected time: they tell "ended early" from "waited out the
+        // deadline or the stall", and must not fail because a machine is slow.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT);
         assertThat(chat(TIMEOUT)).isEqualTo("{\"n\":2}");
         assertThat(server.connections()).isEqualTo(2);
     }
@@ -145,7 +147,7 @@ class HttpTransportTest {
         });
         long start = System.nanoTime();
         catchThrowableOfType(IOException.class, sse::next);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT);
         assertThat(body.closedByCaller()).isTrue();
     }
 
@@ -208,19 +210,19 @@ class HttpTransportTest {
     @Test
     void noStatusLineWithinTheTimeoutIsTimeout() {
         server.then((s, out) -> {
-            sleep(2_000);
+            sleep(20_000);
             return false;
         });
         long start = System.nanoTime();
         ProviderException e = catchThrowableOfType(ProviderException.class, () -> chat(Duration.ofMillis(200)));
         assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
     void interruptWhileWaitingForTheAnswerIsReportedAsSuch() throws Exception {
         server.then((s, out) -> {
-            sleep(2_000);
+            sleep(20_000);
             return false;
         });
         AtomicReference<ProviderException> failure = new AtomicReference<>();
@@ -231,7 +233,7 @@ class HttpTransportTest {
         });
         Thread.sleep(200);
         caller.interrupt();
-        caller.join(Duration.ofSeconds(1));
+        assertThat(caller.join(Duration.ofSeconds(10))).as("the interrupt ended the call").isTrue();
         assertThat(failure.get().getMessage()).endsWith("interrupted");
         assertThat(stillInterrupted).isTrue();
     }
@@ -240,8 +242,8 @@ class HttpTransportTest {
     void bodyThatTricklesPastTheDeadlineIsTimeout() {
         // Every read gets a byte well within the read timeout, so only the call's deadline can stop this body.
         server.then((s, out) -> {
-            out.write("HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            for (int i = 0; i < 40; i++) {
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 400\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < 400; i++) { // 20 s in all
                 out.write(' ');
                 out.flush();
                 sleep(50);
@@ -251,7 +253,7 @@ class HttpTransportTest {
         long start = System.nanoTime();
         ProviderException e = catchThrowableOfType(ProviderException.class, () -> chat(Duration.ofMillis(400)));
         assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test

@@ -135,24 +135,24 @@ class OpenAiCompatibleFailuresTest {
 
     @Test
     void slowFirstByteTimesOut() {
-        upstream.faults().next(Fault.delayFirstByte(Duration.ofSeconds(2)));
+        upstream.faults().next(Fault.delayFirstByte(Duration.ofSeconds(20)));
         long start = System.nanoTime();
         ProviderException e = catchThrowableOfType(ProviderException.class,
                 () -> provider.stream(call(user("hi").stream().build(), "m1", Duration.ofMillis(200))));
         assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
     void streamThatGoesQuietTimesOut() throws Exception {
-        upstream.faults().next(Fault.slowBody(Duration.ofSeconds(2)));
+        upstream.faults().next(Fault.slowBody(Duration.ofSeconds(20)));
         ChatStream stream = provider.stream(call(user("one two three").stream().build(), "m1",
                 Duration.ofMillis(250)));
         assertThat(stream.next()).isNotNull();
         long start = System.nanoTime();
         ProviderException e = catchThrowableOfType(ProviderException.class, stream::next);
         assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
