@@ -429,14 +429,23 @@ public final class AideonEngine implements AutoCloseable {
     /** Plans, checks and reserves an embeddings request like a chat request (tier, rate, quota, budget). */
     public Admission admitEmbedding(String requestId, Principal principal, EmbeddingRequest request,
                                     RouteContext context) throws RoutingException, RefusedException {
+        return admitModality(requestId, principal, request.model(), Modality.EMBED, context,
+                withTokenMargin(inputTokens(request)), ai.aideon.core.tier.CostCalculator::inputOnly);
+    }
+
+    /** The embedding inputs' tokens as counted locally (cl100k), before the router's safety margin. */
+    public int inputTokens(EmbeddingRequest request) {
         int tokens = 0;
         for (String text : request.inputs()) {
             tokens += TokenCounter.cl100k().count(text);
         }
-        int counted = TokenCounter.withMargin(tokens, config.router().tokenMarginFraction(),
+        return tokens;
+    }
+
+    /** A local token count plus the router's margin: what a request reserves for input it counted itself. */
+    public int withTokenMargin(int tokens) {
+        return TokenCounter.withMargin(tokens, config.router().tokenMarginFraction(),
                 config.router().tokenMarginFixed());
-        return admitModality(requestId, principal, request.model(), Modality.EMBED, context, counted,
-                ai.aideon.core.tier.CostCalculator::inputOnly);
     }
 
     /**

@@ -159,6 +159,42 @@ class ModalityFallbackGatewayTest {
         }
     }
 
+    // ---- estimates ----
+
+    @Test
+    void estimatesPriceEmbeddingsAndSpeechFromTheBodyAndLeaveTranscriptionUnpriced() throws Exception {
+        String text = "The tide comes in twice a day, and goes out again.";
+        // embeddings: from the inputs' local token count to that count plus the margin the request reserves
+        HttpResponse<String> embed = gw.post("/aideon/v1/estimate", CLOUD_FIRST,
+                "{\"model\":\"aideon/embed\",\"input\":[\"" + text + "\",\"" + text + "\"]}");
+        assertThat(embed.statusCode()).as(embed.body()).isEqualTo(200);
+        JsonNode cloud = json(embed).at("/candidates/0");
+        assertThat(cloud.path("model").asText()).isEqualTo("tg/embed");
+        long tokens = 2L * ai.aideon.core.route.TokenCounter.cl100k().count(text);
+        BigDecimal low = EMBED_INPUT_PRICE.multiply(BigDecimal.valueOf(tokens)).movePointLeft(6);
+        assertThat(cloud.at("/cost_usd/low").decimalValue()).isEqualByComparingTo(low);
+        assertThat(cloud.at("/cost_usd/high").decimalValue()).isGreaterThan(low);
+        assertThat(json(embed).at("/candidates/1/cost_usd/high").decimalValue()).isZero(); // the in-process model
+
+        // speech: billed per input character, so exact
+        HttpResponse<String> speech = gw.post("/aideon/v1/estimate", CLOUD_FIRST,
+                "{\"model\":\"aideon/tts\",\"input\":\"" + text + "\",\"voice\":\"alloy\"}");
+        assertThat(speech.statusCode()).as(speech.body()).isEqualTo(200);
+        BigDecimal exact = SPEECH_PRICE_PER_M_CHARACTERS.multiply(BigDecimal.valueOf(text.length())).movePointLeft(6);
+        assertThat(json(speech).at("/candidates/0/cost_usd/low").decimalValue()).isEqualByComparingTo(exact);
+        assertThat(json(speech).at("/candidates/0/cost_usd/high").decimalValue()).isEqualByComparingTo(exact);
+        // the body is checked as the speech endpoint checks it
+        HttpResponse<String> noInput = gw.post("/aideon/v1/estimate", CLOUD_FIRST, "{\"model\":\"aideon/tts\"}");
+        assertThat(noInput.statusCode()).isEqualTo(400);
+        assertThat(json(noInput).at("/error/param").asText()).isEqualTo("input");
+
+        // transcription: billed per second of audio, which only the upload tells: the plan, without a price
+        HttpResponse<String> stt = gw.post("/aideon/v1/estimate", CLOUD_FIRST, "{\"model\":\"aideon/stt\"}");
+        assertThat(stt.statusCode()).as(stt.body()).isEqualTo(200);
+        assertThat(json(stt).at("/candidates/0/model").asText()).isEqualTo("tg/whisper");
+        assertThat(json(stt).at("/candidates/0").has("cost_usd")).isFalse();
+    }
+
     // ---- embeddings ----
 
     @Test

@@ -64,10 +64,7 @@ final class AudioHandler {
         Principal principal = Auth.require(engine, req);
         ObjectNode body = ChatRequestParser.parseObject(req.content().as(byte[].class));
         String model = requiredText(body, "model");
-        String input = requiredText(body, "input");
-        if (input.length() > MAX_SPEECH_INPUT) {
-            throw ApiException.invalid("input", "'input' may be at most " + MAX_SPEECH_INPUT + " characters.");
-        }
+        String input = speechInput(body);
         String voice = body.hasNonNull("voice") ? body.get("voice").asText() : "alloy";
         String format = body.hasNonNull("response_format") ? body.get("response_format").asText() : "mp3";
         if (!SPEECH_FORMATS.contains(format)) {
@@ -85,8 +82,7 @@ final class AudioHandler {
         SpeechRequest request = new SpeechRequest(model, input, voice, format, speed);
         long characters = input.length();
         Admission admission = admit(req, requestId, principal, model, Modality.TTS,
-                plan -> new Amounts(1, 0, 0, 0, maxCost(plan, c -> c.model().price().perMCharacters()
-                        .multiply(BigDecimal.valueOf(characters)))));
+                plan -> new Amounts(1, 0, 0, 0, maxCost(plan, c -> speechCostMicros(c.model().price(), characters))));
         Metering metering = engine.metering();
         try {
             CallOutcome<SpeechAudio> outcome;
@@ -96,7 +92,7 @@ final class AudioHandler {
                 throw failed(res, admission, e);
             }
             SpeechAudio audio = outcome.result();
-            long cost = costMicros(outcome.served().price().perMCharacters().multiply(BigDecimal.valueOf(characters)));
+            long cost = speechCostMicros(outcome.served().price(), characters);
             headers(res, outcome);
             res.status(200);
             res.headers().set(HeaderNames.CONTENT_TYPE, audio.contentType());
@@ -190,8 +186,8 @@ final class AudioHandler {
                 form.field("language"), form.field("prompt"), temperature, translate);
         long estimatedSeconds = estimateSeconds(file.bytes());
         Admission admission = admit(req, requestId, principal, model, Modality.STT,
-                plan -> new Amounts(1, 0, 0, estimatedSeconds, maxCost(plan, c -> c.model().price().perAudioSecond()
-                        .multiply(BigDecimal.valueOf(estimatedSeconds)).movePointRight(6))));
+                plan -> new Amounts(1, 0, 0, estimatedSeconds, maxCost(plan, c -> costMicros(c.model().price()
+                        .perAudioSecond().multiply(BigDecimal.valueOf(estimatedSeconds)).movePointRight(6)))));
         Metering metering = engine.metering();
         try {
             CallOutcome<Transcription> outcome;
@@ -324,12 +320,26 @@ final class AudioHandler {
         ChatHandler.routeHeaders(res, outcome.served(), outcome.routeHeader());
     }
 
-    private static long maxCost(RoutePlan plan, java.util.function.Function<Candidate, BigDecimal> microsOf) {
+    private static long maxCost(RoutePlan plan, java.util.function.ToLongFunction<Candidate> microsOf) {
         long max = 0;
         for (Candidate c : plan.candidates()) {
-            max = Math.max(max, costMicros(microsOf.apply(c)));
+            max = Math.max(max, microsOf.applyAsLong(c));
         }
         return max;
+    }
+
+    /** The speech body's {@code input}, checked as the speech endpoint checks it (the estimate shares it). */
+    static String speechInput(ObjectNode body) {
+        String input = requiredText(body, "input");
+        if (input.length() > MAX_SPEECH_INPUT) {
+            throw ApiException.invalid("input", "'input' may be at most " + MAX_SPEECH_INPUT + " characters.");
+        }
+        return input;
+    }
+
+    /** Speech is billed per character of input: known exactly before the call. */
+    static long speechCostMicros(ai.aideon.core.catalog.Price price, long characters) {
+        return costMicros(price.perMCharacters().multiply(BigDecimal.valueOf(characters)));
     }
 
     /** An amount already in micro-dollars (USD per 1M characters × characters, USD/s × s × 10⁶), rounded up. */

@@ -83,10 +83,7 @@ final class ExplainHandler {
             } catch (RoutingException e) {
                 throw ErrorMapper.routing(e);
             }
-            // Estimates for images are exact (billed per image); other modalities' units depend on the output.
-            writePlan(res, client, plan, withCost && modality == Modality.IMAGE
-                    ? c -> new long[]{c.model().price().imageCostMicros(images), c.model().price()
-                    .imageCostMicros(images)} : null);
+            writePlan(res, client, plan, withCost ? modalityCost(modality, json, images) : null);
             return;
         }
 
@@ -135,6 +132,44 @@ final class ExplainHandler {
     /**
      * @param costRange per candidate, {low, high} in micro-dollars; null to leave costs out
      */
+    /**
+     * Each candidate's cost range for a non-chat body, priced as its endpoint would reserve it: images exactly (per
+     * image), speech exactly (per input character), embeddings from the inputs' local token count (low) to that
+     * count plus the router's margin (high, what is reserved). Null (no price shown) when the body does not tell:
+     * a transcription is billed per second of audio, which only the uploaded file says.
+     */
+    private java.util.function.Function<Candidate, long[]> modalityCost(Modality modality, ObjectNode body,
+                                                                        int images) {
+        switch (modality) {
+            case IMAGE -> {
+                return c -> exactly(c.model().price().imageCostMicros(images));
+            }
+            case TTS -> {
+                if (body == null) {
+                    return null;
+                }
+                int characters = AudioHandler.speechInput(body).length();
+                return c -> exactly(AudioHandler.speechCostMicros(c.model().price(), characters));
+            }
+            case EMBED -> {
+                if (body == null) {
+                    return null;
+                }
+                int tokens = engine.inputTokens(EmbeddingsHandler.parse(body));
+                int reserved = engine.withTokenMargin(tokens);
+                return c -> new long[]{c.model().price().tokenCostMicros(tokens, 0),
+                        c.model().price().tokenCostMicros(reserved, 0)};
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private static long[] exactly(long micros) {
+        return new long[]{micros, micros};
+    }
+
     private void writePlan(ServerResponse res, Principal client, RoutePlan plan,
                            java.util.function.Function<Candidate, long[]> costRange) {
         Exchange.json(res, 200, Json.bytes(g -> {
