@@ -125,7 +125,7 @@ class CacheGatewayTest {
         JsonNode b = json(hit);
         assertThat(b.path("choices").get(0).path("message").path("content").asText())
                 .isEqualTo(a.path("choices").get(0).path("message").path("content").asText()).isNotBlank();
-        assertThat(b.path("id").asText()).isEqualTo("chatcmpl-req-hit-1");
+        assertThat(b.path("id").asText()).isEqualTo("chatcmpl-" + header(hit, "x-request-id"));
         assertThat(b.path("usage").path("cost_usd").decimalValue()).isEqualByComparingTo("0");
         assertThat(b.path("usage").path("total_tokens").asLong()).as("the answer's own size, for the client")
                 .isEqualTo(a.path("usage").path("total_tokens").asLong());
@@ -358,7 +358,7 @@ class CacheGatewayTest {
         gw.engine.syncLedger(); // rows are durable in the journal at once, in the database tables moments later
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("aideon.db"));
              PreparedStatement s = c.prepareStatement("SELECT route, provider, model, source, attempts, requests, "
-                     + "tokens, cost_micros, status FROM usage_ledger WHERE request_id = ?")) {
+                     + "tokens, cost_micros, status FROM usage_ledger WHERE client_request_id = ?")) {
             s.setString(1, requestId);
             try (ResultSet rs = s.executeQuery()) {
                 assertThat(rs.next()).as("a ledger row for " + requestId).isTrue();

@@ -76,7 +76,7 @@ class ImagesMoneyGatewayTest {
         gw.engine.syncLedger(); // rows are durable in the journal at once, in the database tables moments later
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("aideon.db"));
              PreparedStatement s = c.prepareStatement(
-                     "SELECT images, cost_micros, model, status, tokens FROM usage_ledger WHERE request_id = ?")) {
+                     "SELECT images, cost_micros, model, status, tokens FROM usage_ledger WHERE client_request_id = ?")) {
             s.setString(1, requestId);
             try (ResultSet rs = s.executeQuery()) {
                 assertThat(rs.next()).as("ledger row for " + requestId).isTrue();

@@ -371,9 +371,11 @@ class LedgerSurvivesKillTest {
                 assertThat(rs.getString(1)).as("the ledger runs in WAL mode").isEqualToIgnoringCase("wal");
             }
             try (ResultSet rs = s.executeQuery(
-                    "SELECT request_id, tenant_id, status, error_kind, cost_micros FROM usage_ledger")) {
+                    "SELECT client_request_id, tenant_id, status, error_kind, cost_micros FROM usage_ledger")) {
+                // Keyed by the id this test sent (the row's own key is the gateway's): one row per request sent.
                 while (rs.next()) {
-                    rows.put(rs.getString(1), new Row(rs.getString(2), rs.getInt(3), rs.getString(4), rs.getLong(5)));
+                    assertThat(rows.put(rs.getString(1), new Row(rs.getString(2), rs.getInt(3), rs.getString(4),
+                            rs.getLong(5)))).as("one row for request %s", rs.getString(1)).isNull();
                 }
             }
         }

@@ -63,7 +63,7 @@ class MoneyPathGatewayTest {
         gw.engine.syncLedger();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("aideon.db"));
              Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM usage_ledger WHERE request_id = '" + requestId + "'")) {
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM usage_ledger WHERE client_request_id = '" + requestId + "'")) {
             rs.next();
             return rs.getInt(1);
         }
@@ -93,6 +93,38 @@ class MoneyPathGatewayTest {
         JsonNode usage = GatewayFixture.JSON.readTree(ev.get(ev.size() - 2)).path("usage");
         assertThat(usage.path("cost_usd").decimalValue()).isPositive();
         assertThat(ledgerRows("req-cost-2")).isEqualTo(1);
+    }
+
+    @Test
+    void aCallerRepeatingItsRequestIdGetsEveryRequestMeteredAndTheIdEchoed() throws Exception {
+        // Retries, proxies that reuse ids, or a client hoping to dodge metering: the ledger must not merge them.
+        start(MoneyConfigs.defaultTiers(), "");
+        HttpResponse<String> first = gw.post("/v1/chat/completions", "sk-test-free", chatBody("aideon/text", "one"),
+                "x-request-id", "same-id");
+        HttpResponse<String> second = gw.post("/v1/chat/completions", "sk-test-free", chatBody("aideon/text", "two"),
+                "x-request-id", "same-id");
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(second.statusCode()).isEqualTo(200);
+        for (HttpResponse<String> r : List.of(first, second)) {
+            assertThat(r.headers().firstValue("x-client-request-id")).hasValue("same-id");
+            assertThat(r.headers().firstValue("x-request-id").orElseThrow()).startsWith("req_");
+        }
+        assertThat(first.headers().firstValue("x-request-id")).isNotEqualTo(second.headers().firstValue("x-request-id"));
+
+        assertThat(ledgerRows("same-id")).as("both requests have their row").isEqualTo(2);
+        long charged = micros(first) + micros(second);
+        assertThat(charged).isPositive();
+        assertThat(ledgerCostMicros("free-app")).as("both are charged").isEqualTo(charged);
+        // an id that is not sane is not echoed (nor recorded); the gateway's own id is still there
+        HttpResponse<String> odd = gw.post("/v1/chat/completions", "sk-test-free", chatBody("aideon/text", "three"),
+                "x-request-id", "not sane; <script>");
+        assertThat(odd.headers().firstValue("x-client-request-id")).isEmpty();
+        assertThat(odd.headers().firstValue("x-request-id")).isPresent();
+    }
+
+    private static long micros(HttpResponse<String> r) {
+        return new BigDecimal(r.headers().firstValue("x-aideon-cost-usd").orElseThrow()).movePointRight(6)
+                .longValueExact();
     }
 
     @Test

@@ -120,7 +120,7 @@ class SemanticCacheGatewayTest {
         gw.engine.syncLedger();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("aideon.db"));
              PreparedStatement s = c.prepareStatement(
-                     "SELECT route, source, cost_micros FROM usage_ledger WHERE request_id = ?")) {
+                     "SELECT route, source, cost_micros FROM usage_ledger WHERE client_request_id = ?")) {
             s.setString(1, "req-semantic-hit");
             try (ResultSet rs = s.executeQuery()) {
                 assertThat(rs.next()).isTrue();

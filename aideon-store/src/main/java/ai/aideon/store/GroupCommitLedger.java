@@ -106,7 +106,7 @@ public final class GroupCommitLedger implements UsageLedger, AutoCloseable {
     private UsageRow withCreatedAt(UsageRow r) {
         return new UsageRow(r.requestId(), r.tenantId(), r.keyId(), r.tier(), r.route(), r.provider(), r.model(),
                 r.source(), r.attempts(), r.promptTokens(), r.completionTokens(), r.usage(), r.latencyMillis(),
-                r.status(), r.errorKind(), clock.instant(), r.spends());
+                r.status(), r.errorKind(), clock.instant(), r.spends(), r.clientRequestId());
     }
 
     /** Leads commits until {@code pending} is committed, or waits for the leader to commit it. */

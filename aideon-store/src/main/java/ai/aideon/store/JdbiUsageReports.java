@@ -63,7 +63,7 @@ final class JdbiUsageReports implements UsageReports {
         }
         String sql = "SELECT request_id, tenant_id, key_id, tier, route, provider, model, source, attempts, "
                 + "prompt_tokens, completion_tokens, requests, tokens, images, audio_seconds, cost_micros, latency_ms, "
-                + "status, error_kind, created_at FROM usage_ledger"
+                + "status, error_kind, created_at, client_request_id FROM usage_ledger"
                 + (tenantId != null ? " WHERE tenant_id = :tenantId" : "")
                 + " ORDER BY created_at DESC, request_id DESC LIMIT :limit";
         ledgerSync.run();
@@ -79,7 +79,7 @@ final class JdbiUsageReports implements UsageReports {
                             new Amounts(rs.getLong("requests"), rs.getLong("tokens"), rs.getLong("images"),
                                     rs.getLong("audio_seconds"), rs.getLong("cost_micros")),
                             rs.getLong("latency_ms"), rs.getInt("status"), rs.getString("error_kind"),
-                            Epoch.instant(rs.getLong("created_at")), List.of()))
+                            Epoch.instant(rs.getLong("created_at")), List.of(), rs.getString("client_request_id")))
                     .list();
         });
     }

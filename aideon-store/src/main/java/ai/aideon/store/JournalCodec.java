@@ -22,8 +22,11 @@ import java.util.zip.CRC32C;
  */
 final class JournalCodec {
 
-    /** The payload's first byte; a future format change bumps it and keeps reading the old one. */
-    static final byte VERSION = 1;
+    /**
+     * The payload's first byte; a format change bumps it and keeps reading the old ones (a journal left by a
+     * process of the previous build is replayed by the next). 2 added the client's request id after the spends.
+     */
+    static final byte VERSION = 2;
     static final int HEADER_BYTES = 8;
     /** A record larger than this is corruption, not a row (rows are a few hundred bytes). */
     static final int MAX_RECORD_BYTES = 1 << 20;
@@ -63,6 +66,7 @@ final class JournalCodec {
             string(buf, s.leaseId());
             buf.putLong(s.amount());
         }
+        string(buf, row.clientRequestId());
         int end = buf.position();
         int length = end - start - HEADER_BYTES;
         // Checksum the payload in place (position/limit moved and put back): no slice allocated per row.
@@ -113,7 +117,7 @@ final class JournalCodec {
 
     private static UsageRow row(ByteBuffer p) {
         byte version = p.get();
-        if (version != VERSION) {
+        if (version != VERSION && version != 1) {
             throw new IllegalArgumentException("unknown journal record version " + version);
         }
         String requestId = string(p);
@@ -140,8 +144,9 @@ final class JournalCodec {
         for (int i = 0; i < spendCount; i++) {
             spends.add(new LeaseSpend(string(p), p.getLong()));
         }
+        String clientRequestId = version >= 2 ? string(p) : null;
         return new UsageRow(requestId, tenantId, keyId, tier, route, provider, model, source, attempts, prompt,
-                completion, usage, latency, status, errorKind, Epoch.instant(createdAt), spends);
+                completion, usage, latency, status, errorKind, Epoch.instant(createdAt), spends, clientRequestId);
     }
 
     private static void string(ByteBuffer buf, String s) {
@@ -170,12 +175,12 @@ final class JournalCodec {
     /** An upper bound of the payload's size: UTF-8 takes at most 3 bytes per UTF-16 char. */
     private static int estimate(UsageRow r) {
         int strings = len(r.requestId()) + len(r.tenantId()) + len(r.keyId()) + len(r.tier()) + len(r.route())
-                + len(r.provider()) + len(r.model()) + len(r.source()) + len(r.errorKind());
+                + len(r.provider()) + len(r.model()) + len(r.source()) + len(r.errorKind()) + len(r.clientRequestId());
         int spends = 4;
         for (LeaseSpend s : r.spends()) {
             spends += 4 + 3 * s.leaseId().length() + 8;
         }
-        return 1 + 9 * 4 + 3 * strings + 4 + 8 + 8 + 5 * 8 + 8 + 4 + 8 + spends;
+        return 1 + 10 * 4 + 3 * strings + 4 + 8 + 8 + 5 * 8 + 8 + 4 + 8 + spends;
     }
 
     private static int len(String s) {

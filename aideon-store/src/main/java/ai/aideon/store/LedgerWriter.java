@@ -17,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * once per group commit on the request path and a mapping layer would cost more than SQLite's own work.
  *
  * <p>SQLite: one connection of the ledger's own, opened on first use and kept with its prepared statements (a
- * 21-column INSERT is worth not re-parsing per commit). It stays in auto-commit mode and runs {@code BEGIN IMMEDIATE}
+ * 22-column INSERT is worth not re-parsing per commit). It stays in auto-commit mode and runs {@code BEGIN IMMEDIATE}
  * / {@code COMMIT} itself, under the in-process write lock shared with the store's other writers. After any failure
  * it is closed and the next batch starts on a fresh one, so a broken statement or connection never outlives its
  * batch. PostgreSQL: a pooled connection per batch, committing with {@code synchronous_commit = on}.
@@ -29,8 +29,8 @@ final class LedgerWriter implements LedgerSink {
     private static final String INSERT = """
             INSERT INTO usage_ledger (request_id, tenant_id, key_id, tier, route, provider, model, source, attempts,
                 prompt_tokens, completion_tokens, requests, tokens, images, audio_seconds, cost_micros, latency_ms,
-                status, error_kind, created_at, usage_day)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                status, error_kind, created_at, usage_day, client_request_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (request_id) DO NOTHING""";
     private static final String ADD_USED = "UPDATE leases SET used = used + ? WHERE id = ?";
     /** Same syntax in SQLite (3.24+) and PostgreSQL. */
@@ -267,6 +267,7 @@ final class LedgerWriter implements LedgerSink {
         text(s, 19, r.errorKind());
         s.setLong(20, createdAt);
         s.setString(21, usageDay);
+        text(s, 22, r.clientRequestId());
         return usageDay;
     }
 

@@ -127,7 +127,7 @@ class AllowanceTest {
             store.ledger().append(row("other-tenant", "ten_b", dayStart.plusSeconds(60), 1_600));
             store.ledger().append(new UsageRow("img", "ten_a", "k", "premium", "aideon/image", "stability", "sdxl",
                     "cloud", 1, 0, 0, new Amounts(1, 0, 3, 0, 40), 10, 200, null, dayStart.plusSeconds(5),
-                    List.of()));
+                    List.of(), null));
 
             AllowanceStore allowances = store.allowances();
             assertThat(allowances.committed(new AccountKey("ten_a", Meter.COST_MICROS, Period.DAY, dayStart)))

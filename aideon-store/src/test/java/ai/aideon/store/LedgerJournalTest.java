@@ -33,9 +33,9 @@ class LedgerJournalTest {
         UsageRow full = new UsageRow("req-ü1", "ten_a", "key_1", "premium", "aideon/text", "together",
                 "meta-llama/Llama-3-70b — instruct", "cloud", 3, 1200, 300, new Amounts(1, 1500, 2, 7, 1_234_567),
                 850, 502, "overloaded", Instant.parse("2025-03-04T23:59:59.250Z"),
-                List.of(new LeaseSpend("lse_a", 1_234_567), new LeaseSpend("lse_b", 1)));
+                List.of(new LeaseSpend("lse_a", 1_234_567), new LeaseSpend("lse_b", 1)), "client-42-ü");
         UsageRow sparse = new UsageRow("req-2", "ten_b", null, null, null, null, null, null, 0, 0, 0,
-                new Amounts(1, 0, 0, 0, 0), 0, 403, null, Instant.parse("2025-03-04T00:00:00Z"), List.of());
+                new Amounts(1, 0, 0, 0, 0), 0, 403, null, Instant.parse("2025-03-04T00:00:00Z"), List.of(), null);
 
         // Direct, as the sink's, and too small: encoding grows it and keeps it direct.
         ByteBuffer buf = JournalCodec.encode(sparse, JournalCodec.encode(full, ByteBuffer.allocateDirect(16)));
@@ -45,6 +45,25 @@ class LedgerJournalTest {
 
         assertThat(decoded.rows()).containsExactly(full, sparse);
         assertThat(decoded.unreadBytes()).isZero();
+    }
+
+    @Test
+    void aRecordOfTheFirstFormatIsStillReadWithoutAClientRequestId() {
+        // A journal left behind by a process of the build before version 2 is replayed by this one.
+        UsageRow row = Rows.row("req-v1", "ten_a", clock.instant(), 42);
+        ByteBuffer v2 = JournalCodec.encode(row, ByteBuffer.allocate(512));
+        v2.flip();
+        int length = v2.getInt(0);
+        // Version 1 is version 2 without the trailing string (-1 for null: four bytes) and with its own version.
+        byte[] payload = new byte[length - 4];
+        v2.get(JournalCodec.HEADER_BYTES, payload);
+        payload[0] = 1;
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(payload);
+        ByteBuffer v1 = ByteBuffer.allocate(JournalCodec.HEADER_BYTES + payload.length);
+        v1.putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
+
+        assertThat(JournalCodec.decode(v1).rows()).containsExactly(row);
     }
 
     @Test

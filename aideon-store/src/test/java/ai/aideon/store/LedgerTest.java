@@ -47,7 +47,7 @@ class LedgerTest {
             Instant at = Instant.parse("2025-03-04T23:59:59.250Z");
             store.ledger().append(new UsageRow("req-1", "ten_a", "k1", "premium", "aideon/text", "together",
                     "meta-llama/Llama-3-70b", "cloud", 2, 1200, 300, new Amounts(1, 1500, 0, 0, 1_234), 850, 200, null,
-                    at, List.of()));
+                    at, List.of(), null));
             store.ledger().sync();
 
             // Not closed: a connection of its own must see the row with every field.

@@ -138,7 +138,7 @@ class ReportsTest {
         return new UsageRow(requestId, tenantId, "key_" + tenantId, "premium", "aideon/text", provider,
                 provider == null ? null : provider + "/m", source, answered ? 1 : 2, answered ? 10 : 0,
                 answered ? 5 : 0, new Amounts(answered ? 1 : 0, answered ? 15 : 0, 0, 0, costMicros), 30, status,
-                errorKind, at, List.of());
+                errorKind, at, List.of(), null);
     }
 
     @ParameterizedTest

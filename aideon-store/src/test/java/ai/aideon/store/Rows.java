@@ -21,13 +21,13 @@ final class Rows {
                         long prompt, long completion, long costMicros, LeaseSpend... spends) {
         return new UsageRow(requestId, tenantId, "key" + tenantId, tier, "aideon/text", provider, model, "cloud", 1,
                 prompt, completion, new Amounts(1, prompt + completion, 0, 0, costMicros), 42, 200, null, at,
-                List.of(spends));
+                List.of(spends), null);
     }
 
     static UsageRow media(String requestId, String tenantId, String provider, Instant at, long images,
                           long audioSeconds, long costMicros) {
         return new UsageRow(requestId, tenantId, "key" + tenantId, "premium", "aideon/image", provider, "sdxl",
                 "cloud", 1, 0, 0, new Amounts(1, 0, images, audioSeconds, costMicros), 900, 200, null, at,
-                List.of());
+                List.of(), null);
     }
 }

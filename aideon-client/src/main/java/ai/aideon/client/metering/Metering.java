@@ -206,7 +206,7 @@ public final class Metering {
         long latencyMs = (System.nanoTime() - a.startedNanos()) / 1_000_000;
         UsageRow row = new UsageRow(a.requestId(), p.tenantId(), p.keyId(), p.tier(), route, null, original.id(),
                 "cache", 0, 0, 0, CACHE_HIT, latencyMs, 200, null, clock.instant(),
-                a.reservation().spends(CACHE_HIT));
+                a.reservation().spends(CACHE_HIT), a.clientRequestId());
         try {
             ledger.append(row);
         } finally {
@@ -263,7 +263,7 @@ public final class Metering {
                 served == null ? null : served.provider(), served == null ? null : served.id(),
                 served == null ? null : served.source().wire(), attempts.size(), usage.promptTokens(),
                 usage.completionTokens(), actual, latencyMs, status, errorKind, clock.instant(),
-                a.reservation().spends(actual));
+                a.reservation().spends(actual), a.clientRequestId());
     }
 
     private String routeOf(String model) {

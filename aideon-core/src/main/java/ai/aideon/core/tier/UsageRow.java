@@ -11,11 +11,14 @@ import java.util.List;
  * @param errorKind  null on success; else the failure's kind (e.g. {@code overloaded}, {@code stream_interrupted})
  * @param usage      what counts against quotas and budget (requests, tokens, images, audio seconds, cost)
  * @param spends     which leases this usage was spent from (empty when no limit applied)
+ * @param clientRequestId the caller's own {@code x-request-id}, kept for their reconciliation; null when none was
+ *                   given. Never the ledger's key: {@code requestId} is always the gateway's own, unique id, because
+ *                   a caller can repeat its id (by mistake or to dodge metering) and the ledger keeps one row per key
  */
 public record UsageRow(String requestId, String tenantId, String keyId, String tier, String route,
                        String provider, String model, String source, int attempts, long promptTokens,
                        long completionTokens, Amounts usage, long latencyMillis, int status, String errorKind,
-                       Instant createdAt, List<LeaseSpend> spends) {
+                       Instant createdAt, List<LeaseSpend> spends, String clientRequestId) {
     public UsageRow {
         spends = spends == null ? List.of() : List.copyOf(spends);
     }

@@ -21,10 +21,13 @@ public final class ErrorMapper {
         Admission admit() throws RoutingException, RefusedException;
     }
 
-    /** Runs an admission; a routing failure or a refusal becomes the request's HTTP error. */
-    public static Admission admitted(AdmissionStep step) {
+    /**
+     * Runs an admission; a routing failure or a refusal becomes the request's HTTP error. The admission carries
+     * the caller's own request id ({@code null}: none) into the request's ledger row.
+     */
+    public static Admission admitted(String clientRequestId, AdmissionStep step) {
         try {
-            return step.admit();
+            return step.admit().tracedAs(clientRequestId);
         } catch (RoutingException e) {
             throw routing(e);
         } catch (RefusedException e) {

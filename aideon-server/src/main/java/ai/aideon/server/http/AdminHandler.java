@@ -368,6 +368,7 @@ final class AdminHandler {
             for (UsageRow r : rows) {
                 g.writeStartObject();
                 g.writeStringField("request_id", r.requestId());
+                g.writeStringField("client_request_id", r.clientRequestId());
                 g.writeStringField("created_at", r.createdAt().toString());
                 g.writeStringField("tenant", r.tenantId());
                 g.writeStringField("key_id", r.keyId());

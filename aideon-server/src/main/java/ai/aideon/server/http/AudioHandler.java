@@ -292,7 +292,7 @@ final class AudioHandler {
                             java.util.function.Function<RoutePlan, Amounts> worstCase) {
         Role role = Exchange.header(req, "x-aideon-role").flatMap(Role::parse).orElse(null);
         boolean localOnly = Exchange.localOnly(engine, req, false);
-        return ErrorMapper.admitted(() -> engine.admitModality(requestId, principal, model, modality,
+        return ErrorMapper.admitted(Exchange.clientRequestId(req), () -> engine.admitModality(requestId, principal, model, modality,
                 new RouteContext(principal.tier(), role, localOnly), 0, worstCase));
     }
 

@@ -92,7 +92,7 @@ final class ChatHandler {
         ChatRequest request = legacy ? ChatRequestParser.completion(body) : ChatRequestParser.chat(body);
         CacheDirective directive = CacheReplies.directive(req);
         RouteContext context = context(req, principal, request);
-        Admission admission = admit(requestId, principal, request, context);
+        Admission admission = admit(req, requestId, principal, request, context);
         if (request.hasImages()) {
             request = inlineImages(request, admission);
         }
@@ -138,8 +138,9 @@ final class ChatHandler {
     }
 
     /** Tier, plan, rate, quota and budget — all before any upstream call. Without a store: only the plan. */
-    private Admission admit(String requestId, Principal principal, ChatRequest request, RouteContext context) {
-        return ErrorMapper.admitted(() -> {
+    private Admission admit(ServerRequest req, String requestId, Principal principal, ChatRequest request,
+                            RouteContext context) {
+        return ErrorMapper.admitted(Exchange.clientRequestId(req), () -> {
             Metering metering = engine.metering();
             if (metering == null) {
                 return new Admission(requestId, principal, request, engine.plan(request, context), null,

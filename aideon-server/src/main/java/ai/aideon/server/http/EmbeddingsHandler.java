@@ -59,7 +59,7 @@ final class EmbeddingsHandler {
         Role role = Exchange.header(req, "x-aideon-role").flatMap(Role::parse).orElse(null);
         boolean localOnly = Exchange.localOnly(engine, req, false);
         RouteContext context = new RouteContext(principal.tier(), role, localOnly);
-        Admission admission = ErrorMapper.admitted(
+        Admission admission = ErrorMapper.admitted(Exchange.clientRequestId(req),
                 () -> engine.admitEmbedding(requestId, principal, request, context));
         Metering metering = engine.metering();
         try {

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 /** Small helpers around one Helidon request/response pair: ids, headers, JSON bodies, errors. */
 final class Exchange {
     static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
+    static final HeaderName CLIENT_REQUEST_ID = HeaderNames.create("x-client-request-id");
     static final HeaderName RETRY_AFTER = HeaderNames.create("Retry-After");
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final String JSON = "application/json";
@@ -22,17 +23,24 @@ final class Exchange {
     }
 
     /**
-     * The client's own x-request-id when it is sane (tracing across hops), else a fresh one: {@code req_}, 12 hex
-     * digits of the epoch millisecond, 20 random hex digits (80 bits). Time first because the id is the ledger's
-     * primary key: ids that grow with time land in the same few index pages, so a group commit of many rows writes
-     * a few pages instead of one per row (about half the SQLite work per row in a batch).
+     * A fresh id for a request, always the gateway's own: {@code req_}, 12 hex digits of the epoch millisecond, 20
+     * random hex digits (80 bits). It is the ledger row's key, so it must be unique: a caller's own
+     * {@code x-request-id} is not (a retry, a proxy that reuses ids, a client dodging metering), and a second row
+     * under the same key would be dropped with its usage. The caller's id is kept beside it
+     * ({@link #clientRequestId}). Time first because ids that grow with time land in the same few index pages, so a
+     * batch of rows writes a few pages instead of one per row (about half the SQLite work per row in a batch).
      */
-    static String requestId(ServerRequest req) {
-        Optional<String> given = req.headers().first(REQUEST_ID);
-        if (given.isPresent() && CLIENT_ID.matcher(given.get()).matches()) {
-            return given.get();
-        }
+    static String requestId() {
         return newRequestId(System.currentTimeMillis());
+    }
+
+    /**
+     * The caller's own {@code x-request-id} when it is sane (up to 64 of {@code A-Za-z0-9._-}), else null: echoed as
+     * {@code x-client-request-id} and recorded in the request's ledger row, for tracing across hops.
+     */
+    static String clientRequestId(ServerRequest req) {
+        Optional<String> given = req.headers().first(REQUEST_ID);
+        return given.isPresent() && CLIENT_ID.matcher(given.get()).matches() ? given.get() : null;
     }
 
     static String newRequestId(long epochMillis) {

@@ -111,8 +111,12 @@ public final class GatewayServer implements AutoCloseable {
 
     private static io.helidon.webserver.http.Handler guarded(Endpoint endpoint) {
         return (req, res) -> {
-            String requestId = Exchange.requestId(req);
+            String requestId = Exchange.requestId();
             res.header(Exchange.REQUEST_ID, requestId);
+            String clientRequestId = Exchange.clientRequestId(req);
+            if (clientRequestId != null) {
+                res.header(Exchange.CLIENT_REQUEST_ID, clientRequestId);
+            }
             try {
                 endpoint.handle(req, res, requestId);
             } catch (ApiException e) {
@@ -121,7 +125,7 @@ public final class GatewayServer implements AutoCloseable {
                 }
             } catch (Exception e) {
                 // A bug on our side, never the client's: log it with the id, tell the client no internals.
-                LOG.error("request {} failed unexpectedly", requestId, e);
+                LOG.error("request {} (client id {}) failed unexpectedly", requestId, clientRequestId, e);
                 if (!res.isSent()) {
                     Exchange.json(res, 500, Json.error("The gateway failed unexpectedly (request " + requestId
                             + "); this is a bug on our side.", "server_error", null, null));

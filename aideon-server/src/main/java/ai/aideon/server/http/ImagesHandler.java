@@ -85,7 +85,8 @@ final class ImagesHandler {
         ImageRequest request = parsed.request();
         Role role = Exchange.header(req, "x-aideon-role").flatMap(Role::parse).orElse(roleFor(request.quality()));
         boolean localOnly = Exchange.localOnly(engine, req, false);
-        Admission admission = ErrorMapper.admitted(() -> engine.admitModality(requestId, principal,
+        Admission admission = ErrorMapper.admitted(Exchange.clientRequestId(req),
+                () -> engine.admitModality(requestId, principal,
                 request.model(), Modality.IMAGE, new RouteContext(principal.tier(), role, localOnly), 0,
                 plan -> CostCalculator.imagesWorstCase(plan, request.n())));
         Metering metering = engine.metering();
