@@ -215,16 +215,22 @@ public final class BenchMain {
         }
 
         String errors = ResultTable.errors(rows);
+        String metering = ResultTable.meteringCost(rows); // per round, before the rounds collapse
         rows = ResultTable.medianRounds(rows);
         String table = ResultTable.markdown(rows);
         System.out.println();
         System.out.print(table);
+        if (!metering.isEmpty()) {
+            System.out.println();
+            System.out.println("Money path (gateway vs gateway-bare, same round):");
+            System.out.print(metering);
+        }
         if (!errors.isEmpty()) {
             System.out.println();
             System.out.println("Errors:");
             System.out.print(errors);
         }
-        writeMarkdown(opt, table, errors, nginxVersion);
+        writeMarkdown(opt, table, metering, errors, nginxVersion);
         System.out.println();
         System.out.println("written to " + opt.out());
     }
@@ -349,7 +355,7 @@ public final class BenchMain {
 
     // ------------------------------------------------------------------ output
 
-    private static void writeMarkdown(Options opt, String table, String errors, String nginxVersion)
+    private static void writeMarkdown(Options opt, String table, String metering, String errors, String nginxVersion)
             throws IOException {
         StringBuilder md = new StringBuilder();
         md.append("# Aideon bench: gateway vs direct upstream vs nginx\n\n");
@@ -366,6 +372,11 @@ public final class BenchMain {
                 .append(opt.rounds() > 1 ? "; " + opt.rounds() + " rounds, each cell shows its median-p50 round" : "")
                 .append("\n\n");
         md.append(table);
+        if (!metering.isEmpty()) {
+            md.append("\n## What the money path costs\n\n*gateway* (auth, rate limits, quotas, budget, a durable ledger "
+                    + "row per request) against *gateway-bare* (`store: none`), measured back to back in each round; "
+                    + "the median of the rounds' changes:\n\n").append(metering);
+        }
         if (!errors.isEmpty()) md.append("\nErrors:\n\n").append(errors);
         md.append("""
 

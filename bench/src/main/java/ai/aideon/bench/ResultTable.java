@@ -98,6 +98,63 @@ final class ResultTable {
         return out;
     }
 
+    /**
+     * What the money path costs, cell by cell: {@code gateway} (auth, quotas, budget, ledger) against
+     * {@code gateway-bare} (store: none) measured back to back in the same round, as the median over rounds of each
+     * round's relative change (p50 latency, req/s) and of the added server CPU per request, with the p50 changes'
+     * range to show how much the machine moved between rounds. Empty when no round measured both.
+     */
+    static String meteringCost(List<Row> rows) {
+        // The k-th gateway row of a cell pairs with the k-th gateway-bare row of that cell: the same round.
+        Map<String, List<Row>> metered = new java.util.LinkedHashMap<>();
+        Map<String, List<Row>> bare = new java.util.HashMap<>();
+        for (Row r : rows) {
+            String cell = r.mode() + " " + r.concurrency();
+            if ("gateway".equals(r.target())) metered.computeIfAbsent(cell, k -> new ArrayList<>()).add(r);
+            if ("gateway-bare".equals(r.target())) bare.computeIfAbsent(cell, k -> new ArrayList<>()).add(r);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, List<Row>> e : metered.entrySet()) {
+            List<Row> with = e.getValue();
+            List<Row> without = bare.getOrDefault(e.getKey(), List.of());
+            List<Double> p50 = new ArrayList<>();
+            List<Double> rate = new ArrayList<>();
+            List<Double> cpu = new ArrayList<>();
+            for (int i = 0; i < Math.min(with.size(), without.size()); i++) {
+                LoadGenerator.Result m = with.get(i).result();
+                LoadGenerator.Result b = without.get(i).result();
+                if (m == null || b == null || m.ok() == 0 || b.ok() == 0) continue;
+                p50.add(100.0 * m.total().percentileNanos(50) / b.total().percentileNanos(50) - 100);
+                rate.add(100.0 * m.throughput() / b.throughput() - 100);
+                if (m.serverCpuNanos() >= 0 && b.serverCpuNanos() >= 0) {
+                    cpu.add(m.serverCpuMicrosPerRequest() - b.serverCpuMicrosPerRequest());
+                }
+            }
+            if (p50.isEmpty()) continue;
+            Row first = with.get(0);
+            sb.append("| ").append(first.mode()).append(" | ").append(first.concurrency()).append(" | ")
+                    .append(p50.size()).append(" | ")
+                    .append(pct(median(p50))).append(" (").append(pct(java.util.Collections.min(p50))).append(" … ")
+                    .append(pct(java.util.Collections.max(p50))).append(") | ")
+                    .append(pct(median(rate))).append(" | ")
+                    .append(cpu.isEmpty() ? "–" : String.format(Locale.ROOT, "%+.1f", median(cpu))).append(" |\n");
+        }
+        if (sb.isEmpty()) return "";
+        return "| mode | conc | rounds | p50 change, median (range) | req/s change, median | server CPU µs/req added, "
+                + "median |\n|---|---:|---:|---:|---:|---:|\n" + sb;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String pct(double v) {
+        return String.format(Locale.ROOT, "%+.1f%%", v);
+    }
+
     /** One line per erroring cell with its most frequent reasons; empty when no cell had errors. */
     static String errors(List<Row> rows) {
         StringBuilder sb = new StringBuilder();

@@ -54,6 +54,25 @@ class ResultTableTest {
     }
 
     @Test
+    void metering_cost_pairs_gateway_with_bare_round_by_round_and_takes_the_medians() {
+        // three rounds of chat c1: p50 +10%, +20%, -10%; CPU 2 µs/req both, so +0 added
+        List<ResultTable.Row> rows = List.of(
+                ResultTable.Row.measured("gateway", result(false, 1_100_000)),
+                ResultTable.Row.measured("gateway-bare", result(false, 1_000_000)),
+                ResultTable.Row.measured("direct", result(false, 500_000)),
+                ResultTable.Row.measured("gateway", result(false, 2_400_000)),
+                ResultTable.Row.measured("gateway-bare", result(false, 2_000_000)),
+                ResultTable.Row.measured("gateway", result(false, 900_000)),
+                ResultTable.Row.measured("gateway-bare", result(false, 1_000_000)));
+
+        String[] lines = ResultTable.meteringCost(rows).split("\n");
+
+        assertThat(lines).hasSize(3);
+        assertThat(lines[2]).isEqualTo("| chat | 1 | 3 | +10.0% (-10.0% … +20.0%) | +0.0% | +0.0 |");
+        assertThat(ResultTable.meteringCost(rows.subList(2, 3))).as("no gateway-bare: nothing to compare").isEmpty();
+    }
+
+    @Test
     void percentiles_are_nearest_rank() {
         long[] v = new long[100];
         for (int i = 0; i < 100; i++) v[i] = (100 - i) * 1_000L;
