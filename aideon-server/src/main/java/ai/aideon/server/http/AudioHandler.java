@@ -292,8 +292,8 @@ final class AudioHandler {
                             java.util.function.Function<RoutePlan, Amounts> worstCase) {
         Role role = Exchange.header(req, "x-aideon-role").flatMap(Role::parse).orElse(null);
         boolean localOnly = Exchange.localOnly(engine, req, false);
-        return ErrorMapper.admitted(Exchange.clientRequestId(req), () -> engine.admitModality(requestId, principal, model, modality,
-                new RouteContext(principal.tier(), role, localOnly), 0, worstCase));
+        return ErrorMapper.admitted(Exchange.clientRequestId(req), () -> engine.admitModality(requestId, principal,
+                model, modality, new RouteContext(principal.tier(), role, localOnly), 0, worstCase));
     }
 
     private ApiException failed(ServerResponse res, Admission admission, AllAttemptsFailedException e) {
