@@ -14,12 +14,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.UUID;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -87,11 +84,9 @@ class AudioGatewayTest {
     @Test
     void transcriptionFormatsAndClientMistakes() throws Exception {
         byte[] wav = speak("wav");
-        String boundary = "b" + UUID.randomUUID();
-        HttpClient http = HttpClient.newHttpClient();
         for (String format : new String[]{"text", "srt", "vtt", "verbose_json"}) {
-            java.net.http.HttpResponse<String> r = http.send(upload(boundary, wav, "aideon-local/pocketsphinx-en",
-                    format), java.net.http.HttpResponse.BodyHandlers.ofString());
+            java.net.http.HttpResponse<String> r = gw.upload("/v1/audio/transcriptions", DemoMode.PREMIUM_KEY, wav,
+                    Map.of("model", "aideon-local/pocketsphinx-en", "response_format", format));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             switch (format) {
                 case "text" -> assertThat(r.body()).contains("hello");
@@ -100,47 +95,23 @@ class AudioGatewayTest {
                 default -> assertThat(r.body()).contains("\"duration\"").contains("\"segments\"");
             }
         }
-        java.net.http.HttpResponse<String> noFile = http.send(HttpRequest.newBuilder(URI.create(gw.base()
-                        + "/v1/audio/transcriptions")).header("Authorization", "Bearer " + DemoMode.PREMIUM_KEY)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> noFile = gw.post("/v1/audio/transcriptions", DemoMode.PREMIUM_KEY, "{}");
         assertThat(noFile.statusCode()).isEqualTo(400);
         java.net.http.HttpResponse<String> badFormat = gw.post("/v1/audio/speech", DemoMode.PREMIUM_KEY,
                 "{\"model\":\"aideon/tts\",\"input\":\"x\",\"response_format\":\"midi\"}");
         assertThat(badFormat.statusCode()).isEqualTo(400);
     }
 
-    private HttpRequest upload(String boundary, byte[] wav, String model, String format) {
-        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\n" + model + "\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"response_format\"\r\n\r\n" + format + "\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"speech.wav\"\r\n"
-                + "Content-Type: audio/wav\r\n\r\n";
-        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
-        byte[] body = new byte[headBytes.length + wav.length + tail.length];
-        System.arraycopy(headBytes, 0, body, 0, headBytes.length);
-        System.arraycopy(wav, 0, body, headBytes.length, wav.length);
-        System.arraycopy(tail, 0, body, headBytes.length + wav.length, tail.length);
-        return HttpRequest.newBuilder(URI.create(gw.base() + "/v1/audio/transcriptions"))
-                .header("Authorization", "Bearer " + DemoMode.PREMIUM_KEY)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-    }
-
     @Test
     void freeTierSpeaksInTheCloudAndFallsBackToTheLocalEngineWhenTheCloudIsDown() throws Exception {
         String body = "{\"model\":\"aideon/tts\",\"input\":\"hello there\",\"response_format\":\"wav\"}";
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(gw.base() + "/v1/audio/speech"))
-                .header("Authorization", "Bearer " + DemoMode.FREE_KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        java.net.http.HttpResponse<byte[]> cloud = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        java.net.http.HttpResponse<byte[]> cloud = gw.postForBytes("/v1/audio/speech", DemoMode.FREE_KEY, body);
         assertThat(cloud.statusCode()).isEqualTo(200);
         assertThat(cloud.headers().firstValue("x-aideon-source")).hasValue("cloud");
         assertThat(new String(cloud.body(), 0, 4, StandardCharsets.US_ASCII)).isEqualTo("RIFF");
         gw.engine.simulators().get("together").setDown(true);
         try {
-            java.net.http.HttpResponse<byte[]> local = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            java.net.http.HttpResponse<byte[]> local = gw.postForBytes("/v1/audio/speech", DemoMode.FREE_KEY, body);
             assertThat(local.statusCode()).isEqualTo(200);
             assertThat(local.headers().firstValue("x-aideon-source")).hasValue("local");
             assertThat(local.headers().firstValue("x-aideon-route").orElse("")).startsWith("together->local-speech:fallback(");

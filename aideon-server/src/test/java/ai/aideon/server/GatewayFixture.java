@@ -6,14 +6,17 @@ import ai.aideon.server.http.GatewayServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** A real gateway on an ephemeral 127.0.0.1 port plus a plain HTTP client for tests. */
 final class GatewayFixture implements AutoCloseable {
@@ -77,6 +80,37 @@ final class GatewayFixture implements AutoCloseable {
             b.header(headers[i], headers[i + 1]);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A JSON POST whose answer is bytes (speech). */
+    HttpResponse<byte[]> postForBytes(String path, String key, String body) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /**
+     * A multipart/form-data upload as the OpenAI SDKs send transcriptions: the text {@code fields} in order, then the
+     * audio as the part named {@code file} (clip.wav, audio/wav).
+     */
+    HttpResponse<String> upload(String path, String key, byte[] audio, Map<String, String> fields)
+            throws IOException, InterruptedException {
+        String boundary = "aideon-test-boundary";
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (Map.Entry<String, String> f : fields.entrySet()) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey()
+                    + "\"\r\n\r\n" + f.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"clip.wav\""
+                + "\r\nContent-Type: audio/wav\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        body.writeBytes(audio);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+        return http.send(req, HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> get(String path, String key) throws IOException, InterruptedException {

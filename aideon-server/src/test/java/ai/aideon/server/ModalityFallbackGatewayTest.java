@@ -515,12 +515,8 @@ class ModalityFallbackGatewayTest {
     }
 
     private HttpResponse<byte[]> speak(String key, String text) throws Exception {
-        String body = "{\"model\":\"aideon/tts\",\"voice\":\"alloy\",\"response_format\":\"wav\",\"input\":"
-                + GatewayFixture.quote(text) + "}";
-        HttpRequest req = HttpRequest.newBuilder(URI.create(gw.base() + "/v1/audio/speech"))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return gw.http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        return gw.postForBytes("/v1/audio/speech", key, "{\"model\":\"aideon/tts\",\"voice\":\"alloy\","
+                + "\"response_format\":\"wav\",\"input\":" + GatewayFixture.quote(text) + "}");
     }
 
     private static int wavSampleRate(byte[] wav) {
@@ -530,19 +526,8 @@ class ModalityFallbackGatewayTest {
     }
 
     private HttpResponse<String> transcribe(String key, byte[] wav) throws Exception {
-        String boundary = "fallback-boundary";
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\naideon/stt\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"response_format\"\r\n\r\n"
-                + "verbose_json\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; "
-                + "filename=\"clip.wav\"\r\nContent-Type: audio/wav\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        body.write(wav);
-        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        HttpRequest req = HttpRequest.newBuilder(URI.create(gw.base() + "/v1/audio/transcriptions"))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + key)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
-        return gw.http.send(req, HttpResponse.BodyHandlers.ofString());
+        return gw.upload("/v1/audio/transcriptions", key, wav,
+                Map.of("model", "aideon/stt", "response_format", "verbose_json"));
     }
 
     private static String vision(String imageUrl) {

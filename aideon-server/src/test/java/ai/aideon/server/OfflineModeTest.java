@@ -2,12 +2,14 @@ package ai.aideon.server;
 
 import ai.aideon.client.config.AideonConfig;
 import ai.aideon.client.config.ConfigLoader;
+import ai.aideon.providers.local.LocalEngines;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static ai.aideon.server.GatewayFixture.chatBody;
@@ -27,12 +29,18 @@ class OfflineModeTest {
                 providers:
                   local: {type: simulator, source: local, simulator: {first_token_latency: 0ms, token_latency: 0ms}}
                   local-embed: {type: onnx, source: local}
+                  local-speech: {type: espeak}
+                  local-stt: {type: pocketsphinx}
                   cloud: {type: openai, source: cloud, base_url: "http://127.0.0.1:%d/v1", api_key: k}
                 models:
                   - {id: local/small, provider: local, modality: text, context: 8192, capabilities: [streaming], tiers: [premium, free]}
                   - {id: cloud/llama, provider: cloud, modality: text, context: 8192, capabilities: [streaming], tiers: [premium, free]}
                   - {id: local/minilm, provider: local-embed, upstream_id: all-MiniLM-L6-v2, modality: embed, tiers: [premium, free]}
                   - {id: cloud/sdxl, provider: cloud, modality: image, price: {image: 0.002}, tiers: [premium, free]}
+                  - {id: local/espeak, provider: local-speech, upstream_id: espeak-ng, modality: tts, tiers: [premium]}
+                  - {id: cloud/sonic, provider: cloud, modality: tts, price: {m_characters: 65.00}, tiers: [premium]}
+                  - {id: local/pocketsphinx, provider: local-stt, upstream_id: pocketsphinx-en-us, modality: stt, tiers: [premium]}
+                  - {id: cloud/whisper, provider: cloud, modality: stt, price: {audio_second: 0.0001}, tiers: [premium]}
                 routes:
                   - alias: aideon/text
                     modality: text
@@ -47,6 +55,15 @@ class OfflineModeTest {
                     modality: image
                     plans:
                       premium: [{model: cloud/sdxl, role: primary}]
+                  # speech both ways is cloud first, as the free tier's and the premium transcription plans are
+                  - alias: aideon/tts
+                    modality: tts
+                    plans:
+                      premium: [{model: cloud/sonic, role: primary}, {model: local/espeak, role: fallback}]
+                  - alias: aideon/stt
+                    modality: stt
+                    plans:
+                      premium: [{model: cloud/whisper, role: primary}, {model: local/pocketsphinx, role: fallback}]
                 tiers:
                   premium: {}
                   free: {}
@@ -74,6 +91,7 @@ class OfflineModeTest {
             assertThat(text.headers().firstValue("x-aideon-source")).hasValue("local");
             assertThat(gw.post("/v1/embeddings", "sk-p", "{\"model\":\"aideon/embed\",\"input\":\"offline\"}")
                     .statusCode()).isEqualTo(200);
+            speechBothWaysStaysLocal(gw);
             // the free tier's text route has no local engine: a fast, clear 503
             HttpResponse<String> free = gw.post("/v1/chat/completions", "sk-f", chatBody("aideon/text", "hi"));
             assertThat(free.statusCode()).isEqualTo(503);
@@ -114,6 +132,31 @@ class OfflineModeTest {
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(json(r).at("/error/code").asText()).isEqualTo("no_local_engine");
         }
+    }
+
+    /**
+     * Speech and transcription plans are cloud first; with the cloud gone they are served by espeak-ng and
+     * pocketsphinx without an attempt at the cloud (the route shows the local engine as the first and only step).
+     */
+    private static void speechBothWaysStaysLocal(GatewayFixture gw) throws Exception {
+        boolean installed = LocalEngines.espeakAvailable() && LocalEngines.pocketsphinxAvailable()
+                && LocalEngines.soxAvailable();
+        if (!installed && !"1".equals(System.getenv("AIDEON_REQUIRE_LOCAL_ENGINES"))) {
+            return; // the rest of the offline test still runs; CI installs the engines and requires them
+        }
+        HttpResponse<byte[]> speech = gw.postForBytes("/v1/audio/speech", "sk-p", "{\"model\":\"aideon/tts\","
+                + "\"input\":\"hello world, the weather is nice today\",\"response_format\":\"wav\"}");
+        assertThat(speech.statusCode()).isEqualTo(200);
+        assertThat(speech.headers().firstValue("x-aideon-source")).hasValue("local");
+        assertThat(speech.headers().firstValue("x-aideon-route")).hasValue("local-speech:primary");
+        byte[] wav = speech.body();
+        assertThat(new String(wav, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("RIFF");
+
+        HttpResponse<String> heard = gw.upload("/v1/audio/transcriptions", "sk-p", wav, Map.of("model", "aideon/stt"));
+        assertThat(heard.statusCode()).as(heard.body()).isEqualTo(200);
+        assertThat(heard.headers().firstValue("x-aideon-source")).hasValue("local");
+        assertThat(heard.headers().firstValue("x-aideon-route")).hasValue("local-stt:primary");
+        assertThat(json(heard).path("text").asText()).contains("hello world");
     }
 
     private static void assertNoLocalImageEngine(GatewayFixture gw) throws Exception {
