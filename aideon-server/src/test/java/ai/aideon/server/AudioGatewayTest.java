@@ -1,7 +1,6 @@
 package ai.aideon.server;
 
 import ai.aideon.client.DemoMode;
-import ai.aideon.providers.local.LocalEngines;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.HttpResponse;
@@ -30,12 +29,7 @@ class AudioGatewayTest {
 
     @BeforeAll
     static void start() throws Exception {
-        boolean required = "1".equals(System.getenv("AIDEON_REQUIRE_LOCAL_ENGINES"));
-        boolean installed = LocalEngines.espeakAvailable() && LocalEngines.pocketsphinxAvailable()
-                && LocalEngines.soxAvailable();
-        if (!required) {
-            Assumptions.assumeTrue(installed, "install espeak-ng pocketsphinx pocketsphinx-en-us sox libsox-fmt-mp3");
-        }
+        Assumptions.assumeTrue(LocalSpeechEngines.usable(), LocalSpeechEngines.INSTALL_HINT);
         gw = GatewayFixture.demo();
         client = OpenAIOkHttpClient.builder().baseUrl(gw.base() + "/v1").apiKey(DemoMode.PREMIUM_KEY).maxRetries(0)
                 .timeout(Duration.ofSeconds(60)).build();

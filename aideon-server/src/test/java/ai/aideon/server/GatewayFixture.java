@@ -71,11 +71,7 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     HttpResponse<String> post(String path, String key, String body, String... headers) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-        if (key != null) {
-            b.header("Authorization", "Bearer " + key);
-        }
+        HttpRequest.Builder b = jsonPost(path, key, body);
         for (int i = 0; i + 1 < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
@@ -84,15 +80,21 @@ final class GatewayFixture implements AutoCloseable {
 
     /** A JSON POST whose answer is bytes (speech). */
     HttpResponse<byte[]> postForBytes(String path, String key, String body) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        return http.send(jsonPost(path, key, body).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private HttpRequest.Builder jsonPost(String path, String key, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        return b;
     }
 
     /**
-     * A multipart/form-data upload as the OpenAI SDKs send transcriptions: the text {@code fields} in order, then the
-     * audio as the part named {@code file} (clip.wav, audio/wav).
+     * A multipart/form-data upload as the OpenAI SDKs send transcriptions: the text {@code fields} (in the map's
+     * iteration order), then the audio as the part named {@code file} (clip.wav, audio/wav).
      */
     HttpResponse<String> upload(String path, String key, byte[] audio, Map<String, String> fields)
             throws IOException, InterruptedException {
