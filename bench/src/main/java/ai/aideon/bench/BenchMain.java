@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -jar bench/target/aideon-bench.jar [--quick] [--root DIR] [--out FILE] [--targets direct,gateway,gateway-bare,nginx]
- *      [--modes chat,stream] [--concurrency 1,16] [--warmup N] [--requests N] [--max-seconds S]
+ *      [--modes chat,stream] [--concurrency 1,16] [--warmup N] [--settle-max S] [--requests N] [--max-seconds S]
  *      [--gateway-jar FILE] [--nginx FILE] [--gateway-java-opts "..."] [--platform-threads]
  * </pre>
  */
@@ -41,7 +41,8 @@ public final class BenchMain {
     /** Parsed command line. */
     record Options(boolean quick, Path root, Path out, List<String> targets, List<Boolean> modes,
                    List<Integer> concurrency, int warmup, int requests, Duration maxDuration, Path gatewayJar,
-                   Optional<Path> nginx, List<String> gatewayJavaOpts, boolean platformThreads, int rounds) {
+                   Optional<Path> nginx, List<String> gatewayJavaOpts, boolean platformThreads, int rounds,
+                   Duration settleMax) {
 
         static Options parse(String[] args) {
             boolean quick = false;
@@ -58,6 +59,7 @@ public final class BenchMain {
             List<String> gatewayOpts = List.of();
             boolean platform = false;
             int rounds = 1;
+            Double settleSeconds = null;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -81,6 +83,7 @@ public final class BenchMain {
                     }
                     case "--gateway-java-opts" -> gatewayOpts = List.of(args[++i].trim().split("\\s+"));
                     case "--platform-threads" -> platform = true;
+                    case "--settle-max" -> settleSeconds = Double.parseDouble(args[++i]);
                     case "--rounds" -> {
                         rounds = Integer.parseInt(args[++i]);
                         if (rounds < 1) throw new IllegalArgumentException("--rounds must be >= 1");
@@ -107,7 +110,8 @@ public final class BenchMain {
                     gatewayJar != null ? gatewayJar : root.resolve("aideon-server/target/aideon-server.jar"),
                     nginx != null ? nginx : NginxProxy.find(),
                     gatewayOpts.size() == 1 && gatewayOpts.get(0).isEmpty() ? List.of() : gatewayOpts,
-                    platform, rounds);
+                    platform, rounds,
+                    Duration.ofMillis((long) ((settleSeconds != null ? settleSeconds : 60.0 / scale) * 1000)));
         }
 
         static void usage(PrintStream out) {
@@ -120,6 +124,9 @@ public final class BenchMain {
                       --modes LIST            chat,stream (default both)
                       --concurrency LIST      default 1,16
                       --warmup N              warm-up requests per cell (default 2000)
+                      --settle-max S          after them, warm up until the target's JIT compiler is quiet
+                                              (<= 3% of its CPU over 2 s), at most S seconds per cell
+                                              (default 60, --quick 6; 0 = off)
                       --requests N            measured requests per cell (default 20000)
                       --max-seconds S         max measured (and warm-up) duration per cell (default 10)
                       --out FILE              Markdown output (default bench/results/latest.md)
@@ -180,7 +187,7 @@ public final class BenchMain {
                 for (String target : opt.targets()) {
                     switch (target) {
                         case "direct" -> live.add(new Target("direct", upstreamPort, UPSTREAM_KEY,
-                                upstream::cpuNanos, null));
+                                new LoadGenerator.ServerCpu(upstream::cpuNanos, upstream::jitCpuNanos), null));
                         case "gateway" -> startGateway(opt, rows, work, upstreamPort, true).ifPresent(live::add);
                         case "gateway-bare" -> startGateway(opt, rows, work, upstreamPort, false)
                                 .ifPresent(live::add);
@@ -238,7 +245,7 @@ public final class BenchMain {
     // ------------------------------------------------------------------ targets
 
     /** A started target: where to send load, and how to read the CPU time of the process behind that port. */
-    private record Target(String name, int port, String key, LongSupplier cpuNanos, AutoCloseable process) {
+    private record Target(String name, int port, String key, LoadGenerator.ServerCpu cpu, AutoCloseable process) {
         void close() {
             if (process == null) return;
             try {
@@ -261,7 +268,8 @@ public final class BenchMain {
             GatewayProcess gw = GatewayProcess.start(opt.gatewayJar(), work, upstreamPort, opt.gatewayJavaOpts(),
                     metering);
             log(target + " (own JVM) on 127.0.0.1:" + gw.port());
-            return Optional.of(new Target(target, gw.port(), GatewayProcess.CLIENT_KEY, gw::cpuNanos, gw));
+            return Optional.of(new Target(target, gw.port(), GatewayProcess.CLIENT_KEY,
+                    new LoadGenerator.ServerCpu(gw::cpuNanos, gw::jitCpuNanos), gw));
         } catch (IOException e) {
             log(target + " could not start: " + e.getMessage());
             skipAll(opt, rows, target, "skipped (gateway did not start, see log above)");
@@ -278,7 +286,8 @@ public final class BenchMain {
         try {
             NginxProxy nginx = NginxProxy.start(opt.nginx().get(), work, upstreamPort);
             log(NginxProxy.version(opt.nginx().get()) + " on 127.0.0.1:" + nginx.port());
-            return Optional.of(new Target("nginx", nginx.port(), UPSTREAM_KEY, nginx::cpuNanos, nginx));
+            return Optional.of(new Target("nginx", nginx.port(), UPSTREAM_KEY,
+                    new LoadGenerator.ServerCpu(nginx::cpuNanos, () -> 0L), nginx)); // no JIT to wait for
         } catch (IOException e) {
             log("nginx could not start: " + e.getMessage());
             skipAll(opt, rows, "nginx", "skipped (nginx did not start, see log above)");
@@ -292,14 +301,16 @@ public final class BenchMain {
         LoadGenerator.Config cfg = new LoadGenerator.Config("127.0.0.1", target.port(), target.key(), stream, c,
                 opt.warmup(), opt.maxDuration(), opt.requests(), opt.maxDuration(),
                 !opt.platformThreads(), Duration.ofSeconds(30));
-        LoadGenerator.Result r = LoadGenerator.run(cfg, target.cpuNanos());
+        LoadGenerator.Result r = LoadGenerator.run(cfg, new LoadGenerator.Settle(target.cpu(), opt.settleMax()));
         ResultTable.Row row = ResultTable.Row.measured(target.name(), r);
         rows.add(row);
-        log(String.format("%-22s %6d req %4d err %8.0f req/s  p50 %s ms  p99 %s ms  cpu %s us/req%s",
+        log(String.format("%-22s %6d req %4d err %8.0f req/s  p50 %s ms  p99 %s ms  cpu %s us/req%s%s",
                 row.label(), r.completed(), r.errors(), r.throughput(),
                 ResultTable.ms(r.total().percentileNanos(50)), ResultTable.ms(r.total().percentileNanos(99)),
                 ResultTable.cpu(r),
-                stream ? "  ttfb p50 " + ResultTable.ms(r.ttfb().percentileNanos(50)) + " ms" : ""));
+                stream ? "  ttfb p50 " + ResultTable.ms(r.ttfb().percentileNanos(50)) + " ms" : "",
+                r.jitShare() < 0 ? "" : String.format("  (JIT %.1f%% of its CPU; settled after %.0f s more warm-up)",
+                        100 * r.jitShare(), r.settleSeconds())));
     }
 
     private static void skipAll(Options opt, List<ResultTable.Row> rows, String target, String reason) {
@@ -367,7 +378,10 @@ public final class BenchMain {
                 .append(System.getProperty("java.runtime.version")).append(" (load generator, upstream, gateway)\n");
         md.append("- nginx: ").append(nginxVersion).append('\n');
         md.append("- run: ").append(opt.quick() ? "--quick" : "full").append("; per cell warm-up ")
-                .append(opt.warmup()).append(" requests, then ").append(opt.requests()).append(" requests or ")
+                .append(opt.warmup()).append(" requests, then more until the target's JIT compiler used at most ")
+                .append(Math.round(100 * LoadGenerator.JIT_QUIET_SHARE)).append("% of its CPU over ")
+                .append(LoadGenerator.SETTLE_SLICE.toSeconds()).append(" s (at most ")
+                .append(opt.settleMax().toSeconds()).append(" s), then ").append(opt.requests()).append(" requests or ")
                 .append(opt.maxDuration().toMillis() / 1000.0).append(" s, whichever first")
                 .append(opt.rounds() > 1 ? "; " + opt.rounds() + " rounds, each cell shows its median-p50 round" : "")
                 .append("\n\n");

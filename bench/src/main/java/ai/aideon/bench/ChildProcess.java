@@ -69,6 +69,20 @@ final class ChildProcess implements AutoCloseable {
         return total;
     }
 
+    /** CPU time of the JIT compiler threads of the process and its descendants; see {@link JitThreads}. */
+    long jitCpuNanos() {
+        long total = 0;
+        for (ProcessHandle h : java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()),
+                process.descendants()).toList()) {
+            long jit = JitThreads.cpuNanos(h.pid());
+            if (jit < 0) {
+                return -1;
+            }
+            total += jit;
+        }
+        return total;
+    }
+
     Path log() {
         return log;
     }

@@ -106,6 +106,11 @@ final class GatewayProcess implements AutoCloseable {
         return process.tail();
     }
 
+    /** See {@link ChildProcess#jitCpuNanos()}. */
+    long jitCpuNanos() {
+        return process.jitCpuNanos();
+    }
+
     /** See {@link ChildProcess#cpuNanos()}. */
     long cpuNanos() {
         return process.cpuNanos();

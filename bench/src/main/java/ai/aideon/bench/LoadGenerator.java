@@ -57,9 +57,30 @@ public final class LoadGenerator {
         }
     }
 
-    /** Outcome of the measured phase. */
+    /**
+     * The server's CPU meters: its whole CPU time and that of its JIT compiler threads (nanoseconds, -1 when
+     * unknown). With them, warm-up goes on until the compiler is quiet (see {@link #settle}).
+     */
+    public record ServerCpu(LongSupplier total, LongSupplier jit) {
+    }
+
+    /**
+     * After the warm-up requests, warm up further in slices of {@link #SETTLE_SLICE} until the server's JIT used at
+     * most {@link #JIT_QUIET_SHARE} of its CPU in the last slice, for at most {@code max}.
+     */
+    public record Settle(ServerCpu cpu, Duration max) {
+    }
+
+    static final Duration SETTLE_SLICE = Duration.ofSeconds(2);
+    static final double JIT_QUIET_SHARE = 0.03;
+
+    /**
+     * Outcome of the measured phase. {@code serverJitNanos}: CPU of the server's JIT compiler during it (-1 when
+     * unknown); {@code settleSeconds}: warm-up spent waiting for the JIT to settle, after the warm-up requests.
+     */
     public record Result(Config config, int completed, int ok, long errors, Map<String, Long> errorReasons,
-                         double elapsedSeconds, LatencyStats total, LatencyStats ttfb, long serverCpuNanos) {
+                         double elapsedSeconds, LatencyStats total, LatencyStats ttfb, long serverCpuNanos,
+                         long serverJitNanos, double settleSeconds) {
         /** Successful responses per second over the measured phase. */
         public double throughput() {
             return elapsedSeconds <= 0 ? 0 : ok / elapsedSeconds;
@@ -68,6 +89,11 @@ public final class LoadGenerator {
         /** CPU time the measured server spent per completed request, in µs; negative when not measured. */
         public double serverCpuMicrosPerRequest() {
             return serverCpuNanos < 0 || completed == 0 ? -1 : serverCpuNanos / 1e3 / completed;
+        }
+
+        /** Share of the server's CPU in the measured phase that went to JIT compilation; negative when unknown. */
+        public double jitShare() {
+            return serverJitNanos < 0 || serverCpuNanos <= 0 ? -1 : (double) serverJitNanos / serverCpuNanos;
         }
     }
 
@@ -79,10 +105,10 @@ public final class LoadGenerator {
     }
 
     /**
-     * Runs warm-up and measured phase; {@code serverCpuNanos} (may be null) reads the server's CPU time, sampled
-     * around the measured phase only.
+     * Runs warm-up and measured phase; {@code settle} (may be null) reads the server's CPU time, sampled around the
+     * measured phase, and extends the warm-up until the server's JIT compiler is quiet.
      */
-    public static Result run(Config config, LongSupplier serverCpuNanos) throws InterruptedException {
+    public static Result run(Config config, Settle settle) throws InterruptedException {
         byte[] request = ChatRequest.encode(config.host(), config.port(), config.apiKey(), config.stream());
         Worker[] workers = new Worker[config.concurrency()];
         // One worker may in theory take every ticket, so each gets room for the whole phase.
@@ -92,9 +118,15 @@ public final class LoadGenerator {
                 runPhase(config, workers, config.warmupRequests(), config.warmupMax(), false);
                 for (Worker w : workers) w.resetCounters();
             }
-            long cpuBefore = serverCpuNanos == null ? -1 : serverCpuNanos.getAsLong();
+            double settleSeconds = settle == null ? 0 : settle(config, workers, settle);
+            for (Worker w : workers) w.resetCounters();
+            LongSupplier serverCpuNanos = settle == null ? () -> -1 : settle.cpu().total();
+            LongSupplier serverJitNanos = settle == null ? () -> -1 : settle.cpu().jit();
+            long cpuBefore = serverCpuNanos.getAsLong();
+            long jitBefore = serverJitNanos.getAsLong();
             long elapsed = runPhase(config, workers, config.requests(), config.maxDuration(), true);
             long cpu = cpuBefore < 0 ? -1 : serverCpuNanos.getAsLong() - cpuBefore;
+            long jit = jitBefore < 0 ? -1 : serverJitNanos.getAsLong() - jitBefore;
 
             long[][] totals = new long[workers.length][];
             long[][] ttfbs = new long[workers.length][];
@@ -118,10 +150,31 @@ public final class LoadGenerator {
             int ok = completed - (int) errors;
             return new Result(config, completed, ok, errors, sortedReasons, elapsed / 1e9,
                     LatencyStats.of(totals, counts),
-                    config.stream() ? LatencyStats.of(ttfbs, counts) : LatencyStats.of(), cpu);
+                    config.stream() ? LatencyStats.of(ttfbs, counts) : LatencyStats.of(), cpu, jit, settleSeconds);
         } finally {
             for (Worker w : workers) w.closeQuietly();
         }
+    }
+
+    /** Warms up in slices until the server's JIT is quiet or {@code settle.max()} passed; returns the seconds spent. */
+    private static double settle(Config config, Worker[] workers, Settle settle) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + settle.max().toNanos();
+        while (System.nanoTime() < deadline) {
+            long cpuBefore = settle.cpu().total().getAsLong();
+            long jitBefore = settle.cpu().jit().getAsLong();
+            if (cpuBefore < 0 || jitBefore < 0) {
+                break; // cannot tell: the configured warm-up has to do
+            }
+            long slice = Math.min(SETTLE_SLICE.toNanos(), deadline - System.nanoTime());
+            runPhase(config, workers, Integer.MAX_VALUE, Duration.ofNanos(Math.max(1, slice)), false);
+            long cpu = settle.cpu().total().getAsLong() - cpuBefore;
+            long jit = settle.cpu().jit().getAsLong() - jitBefore;
+            if (jit <= JIT_QUIET_SHARE * cpu) {
+                break;
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /** Runs one phase on all workers; returns its wall time in nanoseconds (start to last completion). */

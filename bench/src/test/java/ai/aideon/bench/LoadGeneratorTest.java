@@ -64,6 +64,39 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void warm_up_goes_on_while_the_jit_is_busy_and_stops_once_it_is_quiet() throws Exception {
+        // A fake server meter: 1 s of CPU per reading; the JIT takes half of it for the first two slices, then none.
+        java.util.concurrent.atomic.AtomicLong cpu = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicInteger jitReadings = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong jit = new java.util.concurrent.atomic.AtomicLong();
+        LoadGenerator.ServerCpu meter = new LoadGenerator.ServerCpu(() -> cpu.addAndGet(1_000_000_000L),
+                () -> jitReadings.incrementAndGet() <= 4 ? jit.addAndGet(500_000_000L) : jit.get());
+
+        LoadGenerator.Result r = LoadGenerator.run(config("test-key", false, 2, 100),
+                new LoadGenerator.Settle(meter, Duration.ofMinutes(1)));
+
+        // Readings come in pairs (before, after) per slice: busy, busy, then one quiet slice ends the warm-up.
+        double slice = LoadGenerator.SETTLE_SLICE.toNanos() / 1e9;
+        assertThat(r.settleSeconds()).isGreaterThanOrEqualTo(2 * slice).isLessThan(3 * slice + 5);
+        assertThat(r.completed()).isEqualTo(100);
+        assertThat(r.serverJitNanos()).isZero();
+        assertThat(r.serverCpuNanos()).isEqualTo(1_000_000_000L);
+    }
+
+    @Test
+    void warm_up_gives_up_on_a_busy_jit_at_the_limit() throws Exception {
+        java.util.concurrent.atomic.AtomicLong cpu = new java.util.concurrent.atomic.AtomicLong();
+        LoadGenerator.ServerCpu alwaysCompiling = new LoadGenerator.ServerCpu(() -> cpu.addAndGet(1_000),
+                () -> cpu.get()); // the JIT took all of it
+
+        LoadGenerator.Result r = LoadGenerator.run(config("test-key", false, 2, 50),
+                new LoadGenerator.Settle(alwaysCompiling, Duration.ofMillis(300)));
+
+        assertThat(r.settleSeconds()).isGreaterThanOrEqualTo(0.3).isLessThan(10);
+        assertThat(r.ok()).isEqualTo(50);
+    }
+
+    @Test
     void single_worker_keeps_one_connection_and_still_completes_every_request() throws Exception {
         LoadGenerator.Result r = LoadGenerator.run(config("test-key", false, 1, 200));
 

@@ -14,7 +14,7 @@ class ResultTableTest {
         LoadGenerator.Config cfg = LoadGenerator.Config.of("127.0.0.1", 1, "k", stream, 1, 0, 100,
                 Duration.ofSeconds(1));
         return new LoadGenerator.Result(cfg, nanos.length, nanos.length, 0, Map.of(), 1.0,
-                LatencyStats.of(nanos), stream ? LatencyStats.of(nanos) : LatencyStats.of(), 2_000L * nanos.length);
+                LatencyStats.of(nanos), stream ? LatencyStats.of(nanos) : LatencyStats.of(), 2_000L * nanos.length, -1, 0);
     }
 
     @Test
@@ -89,7 +89,7 @@ class ResultTableTest {
         LoadGenerator.Config cfg = LoadGenerator.Config.of("127.0.0.1", 1, "k", true, 16, 0, 100,
                 Duration.ofSeconds(1));
         LoadGenerator.Result r = new LoadGenerator.Result(cfg, 10, 7, 3, Map.of("HTTP 502: bad gateway", 3L), 1.0,
-                LatencyStats.of(1, 2, 3, 4, 5, 6, 7), LatencyStats.of(1, 2, 3, 4, 5, 6, 7), -1);
+                LatencyStats.of(1, 2, 3, 4, 5, 6, 7), LatencyStats.of(1, 2, 3, 4, 5, 6, 7), -1, -1, 0);
 
         assertThat(ResultTable.errors(List.of(ResultTable.Row.measured("gateway", r))))
                 .isEqualTo("- gateway stream c16: 3 errors — 3× HTTP 502: bad gateway\n");
