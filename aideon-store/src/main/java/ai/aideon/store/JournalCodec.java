@@ -18,7 +18,8 @@ import java.util.zip.CRC32C;
  * one that still reads {@link #VERSION}).
  *
  * <p>The checksum makes a torn tail (the last record of a segment cut short by a power loss) detectable: replay
- * stops at the first record whose length or checksum does not hold.
+ * stops at the first record whose length or checksum does not hold. A zero length followed by nothing but zeros is
+ * the clean end of a segment that was never filled (segments are preallocated, see {@link LedgerJournal}).
  */
 final class JournalCodec {
 
@@ -90,6 +91,10 @@ final class JournalCodec {
             int start = data.position();
             int length = data.getInt(start);
             int checksum = data.getInt(start + 4);
+            if (length == 0 && zerosFrom(data, start)) {
+                data.position(data.limit()); // the unused, zero-filled rest of a mapped segment: a clean end
+                break;
+            }
             if (length <= 0 || length > MAX_RECORD_BYTES || data.remaining() < HEADER_BYTES + length) {
                 break;
             }
@@ -109,6 +114,15 @@ final class JournalCodec {
             data.position(start + HEADER_BYTES + length);
         }
         return new Decoded(rows, data.remaining());
+    }
+
+    private static boolean zerosFrom(ByteBuffer data, int from) {
+        for (int i = from; i < data.limit(); i++) {
+            if (data.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The rows read, and how many bytes after the last good record were not (0 for a clean end). */

@@ -3,6 +3,7 @@ package ai.aideon.store;
 import ai.aideon.core.tier.UsageRow;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -25,8 +26,14 @@ import org.slf4j.LoggerFactory;
  * every row in it is in the database. A directory whose lock is free belongs to a process that died: its rows are
  * replayed into the database by {@link #recoverOrphans} (idempotently: the ledger ignores request ids it has).
  *
- * <p>Durable means what {@link Durability} says: {@link Durability#OS} returns once {@code write} put the bytes in
- * the page cache (survives kill -9), {@link Durability#FSYNC} also forces them to disk.
+ * <p>Durable means what {@link Durability} says: {@link Durability#OS} returns once the bytes are in the page cache
+ * (survives kill -9), {@link Durability#FSYNC} also forces them to disk.
+ *
+ * <p>A segment is a memory-mapped file: an append is a copy into the page cache, with no system call. A
+ * {@code write(2)} per group commit measured ~3 µs of CPU per request on the bench VM, a fifth of what the whole money
+ * path cost. The file is mapped at its full size up front (sparse) and filled with zeros by {@code write(2)} a chunk
+ * ahead of the appends ({@link #ZERO_FILL_BYTES}): that allocates its disk blocks, so a full disk fails an append with
+ * an {@link IOException} instead of a SIGBUS on a mapped page. Replay ends at the first zero length.
  *
  * <p>{@link #append} is called by one thread at a time (the group commit's leader); {@link #deleteIndexed} by the
  * indexer, concurrently.
@@ -35,6 +42,9 @@ final class LedgerJournal implements AutoCloseable {
 
     /** A segment is closed and a new one begun once it holds this much. */
     static final long SEGMENT_BYTES = 8L << 20;
+    /** How far ahead of the appends a segment's blocks are allocated, in one {@code write(2)} of zeros each time. */
+    static final int ZERO_FILL_BYTES = 256 * 1024;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ZERO_FILL_BYTES).asReadOnlyBuffer();
     private static final String LOCK_FILE = "lock";
     private static final String SEGMENT_SUFFIX = ".seg";
     private static final Logger LOG = LoggerFactory.getLogger(LedgerJournal.class);
@@ -46,8 +56,12 @@ final class LedgerJournal implements AutoCloseable {
     /** Closed segments not yet deleted, oldest first, with the sequence number of their last row. */
     private final Deque<Segment> closedSegments = new ArrayDeque<>();
     private FileChannel active;
+    private MappedByteBuffer activeMap;
     private Path activePath;
-    private long activeBytes;
+    /** Bytes of records in the active segment, its mapped size, and how much of that is allocated (zero-filled). */
+    private int activeBytes;
+    private int activeCapacity;
+    private int allocatedBytes;
     private long segmentNumber;
     /** Sequence number of the last row appended: rows are numbered 1, 2, … in append order. */
     private long lastSeq;
@@ -85,7 +99,7 @@ final class LedgerJournal implements AutoCloseable {
             throw e;
         }
         LedgerJournal journal = new LedgerJournal(dir, lock, durability == Durability.FSYNC, segmentBytes);
-        journal.openSegment();
+        journal.openSegment(0);
         return journal;
     }
 
@@ -98,26 +112,48 @@ final class LedgerJournal implements AutoCloseable {
         if (closed) {
             throw new IOException("the ledger journal is closed");
         }
+        int n = records.remaining();
+        if (n < JournalCodec.HEADER_BYTES) {
+            throw new IllegalArgumentException("not a journal record: " + n + " bytes");
+        }
+        if (active != null && activeCapacity - activeBytes < n) {
+            closeSegment();
+        }
         if (active == null) {
-            openSegment();
+            openSegment(n);
         }
-        long before = activeBytes;
+        int at = activeBytes;
+        int from = records.position();
         try {
-            while (records.hasRemaining()) {
-                activeBytes += active.write(records);
-            }
+            allocateThrough(at + n);
+            // The first record's length goes in last: a process killed during the copy leaves a zero length where
+            // the batch starts, and replay ends there instead of reading half a batch nobody was told is durable.
+            activeMap.put(at + 4, records, from + 4, n - 4);
+            activeMap.put(at, records, from, 4);
             if (fsync) {
-                active.force(false);
+                activeMap.force(at, n);
             }
-        } catch (IOException | RuntimeException e) {
-            abandonSegment(before);
-            throw e;
+        } catch (IOException | RuntimeException | InternalError e) { // InternalError: a fault on a mapped page
+            abandonSegment(at);
+            throw e instanceof IOException io ? io : new IOException("cannot append to the ledger journal", e);
         }
+        records.position(from + n);
+        activeBytes += n;
         lastSeq += rowCount;
         if (activeBytes >= segmentBytes) {
             closeSegment();
         }
         return lastSeq;
+    }
+
+    /** Zero-fills the active segment with {@code write(2)} up to at least {@code end}, allocating its blocks. */
+    private void allocateThrough(int end) throws IOException {
+        while (allocatedBytes < end) {
+            ByteBuffer zeros = ZEROS.duplicate().limit(Math.min(ZERO_FILL_BYTES, activeCapacity - allocatedBytes));
+            while (zeros.hasRemaining()) {
+                allocatedBytes += active.write(zeros, allocatedBytes);
+            }
+        }
     }
 
     /** Deletes the closed segments whose rows are all in the database ({@code seq} and before). */
@@ -149,8 +185,9 @@ final class LedgerJournal implements AutoCloseable {
             return;
         }
         closed = true;
-        closeQuietly(active);
-        active = null;
+        if (active != null) {
+            closeSegment(); // cut to its records, so a replay does not read the unused zeros
+        }
         if (everythingIndexed) {
             synchronized (closedSegments) {
                 closedSegments.clear();
@@ -160,32 +197,56 @@ final class LedgerJournal implements AutoCloseable {
         closeQuietly(lockChannel); // releases the lock
     }
 
-    private void openSegment() throws IOException {
+    /** Creates and maps the next segment, large enough for {@code minBytes}. */
+    private void openSegment(int minBytes) throws IOException {
         segmentNumber++;
-        activePath = dir.resolve("%012d%s".formatted(segmentNumber, SEGMENT_SUFFIX));
-        active = FileChannel.open(activePath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
+        Path path = dir.resolve("%012d%s".formatted(segmentNumber, SEGMENT_SUFFIX));
+        int capacity = (int) Math.max(segmentBytes, minBytes);
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
+            activeMap = channel.map(FileChannel.MapMode.READ_WRITE, 0, capacity); // grows the file, sparse
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            delete(path);
+            throw e;
+        }
+        active = channel;
+        activePath = path;
         activeBytes = 0;
+        activeCapacity = capacity;
+        allocatedBytes = 0;
         if (fsync) {
             forceDirectory(); // the new file's name must survive a power cut too
         }
     }
 
+    /**
+     * Cuts the active segment to its records and closes it. The mapping itself goes when the garbage collector
+     * drops it (Java 21 cannot unmap); nothing writes through it after this.
+     */
     private void closeSegment() {
+        try {
+            active.truncate(activeBytes);
+        } catch (IOException | RuntimeException e) {
+            // Harmless: replay ends at the first zero length, and the zeros after the records are that.
+            LOG.debug("could not cut ledger journal segment {} to its records", activePath.getFileName(), e);
+        }
         closeQuietly(active);
         synchronized (closedSegments) {
             closedSegments.addLast(new Segment(activePath, lastSeq));
         }
         active = null;
+        activeMap = null;
     }
 
-    /** After a failed write: cut the segment back to its last whole batch if possible, and start a new one. */
-    private void abandonSegment(long goodBytes) {
+    /** After a failed append: mark where it began as the segment's end (a zero length), and start a new one. */
+    private void abandonSegment(int goodBytes) {
         try {
-            active.truncate(goodBytes);
-        } catch (IOException | RuntimeException e) {
-            // Replay stops at the torn record, which now ends this segment: nothing after it is lost.
-            LOG.warn("could not cut a failed write from ledger journal segment {}", activePath.getFileName());
+            activeMap.putInt(goodBytes, 0);
+        } catch (RuntimeException | InternalError e) {
+            // Replay stops at the torn record's bad length or checksum instead: nothing after it is lost.
+            LOG.warn("could not mark a failed append in ledger journal segment {}", activePath.getFileName());
         }
         activeBytes = goodBytes;
         closeSegment();

@@ -90,6 +90,68 @@ class LedgerJournalTest {
     }
 
     @Test
+    void theZeroFilledRestOfAMappedSegmentIsACleanEndButAnUnfinishedBatchIsNot() {
+        ByteBuffer buf = ByteBuffer.allocate(64);
+        for (int i = 0; i < 2; i++) {
+            buf = JournalCodec.encode(Rows.row("req-" + i, "ten_a", clock.instant(), i), buf);
+        }
+        buf.flip();
+        byte[] records = new byte[buf.remaining()];
+        buf.get(records);
+
+        // A segment of a killed process: its records, then the zeros it was preallocated with.
+        byte[] segment = java.util.Arrays.copyOf(records, records.length + 4096);
+        JournalCodec.Decoded clean = JournalCodec.decode(ByteBuffer.wrap(segment));
+        assertThat(clean.rows()).extracting(UsageRow::requestId).containsExactly("req-0", "req-1");
+        assertThat(clean.unreadBytes()).isZero();
+
+        // Killed while copying a batch: its body is there, the length that goes in last is not. Replay ends before
+        // it, and says that bytes were left unread.
+        int second = recordLength(records, 0) + JournalCodec.HEADER_BYTES;
+        byte[] unfinished = java.util.Arrays.copyOf(records, records.length + 4096);
+        java.util.Arrays.fill(unfinished, second, second + 4, (byte) 0);
+        JournalCodec.Decoded torn = JournalCodec.decode(ByteBuffer.wrap(unfinished));
+        assertThat(torn.rows()).extracting(UsageRow::requestId).containsExactly("req-0");
+        assertThat(torn.unreadBytes()).isPositive();
+    }
+
+    @Test
+    void aSegmentIsCutToItsRecordsWhenItClosesAndRollsOverWhenABatchDoesNotFit() throws Exception {
+        ByteBuffer one = JournalCodec.encode(Rows.row("req-0", "ten_a", clock.instant(), 1), ByteBuffer.allocate(64));
+        int segmentBytes = one.position() * 3 / 2; // room for one record and a half: the second must roll over
+        LedgerJournal journal = LedgerJournal.create(tmp.resolve("cut"), Durability.FSYNC, segmentBytes);
+        List<Path> segments;
+        try {
+            int total = 0;
+            for (int i = 0; i < 5; i++) {
+                ByteBuffer record = JournalCodec.encode(Rows.row("req-" + i, "ten_a", clock.instant(), 1),
+                        ByteBuffer.allocate(64));
+                record.flip();
+                total += record.remaining();
+                journal.append(record, 1);
+            }
+            journal.close(false);
+            try (Stream<Path> files = Files.list(journal.directory())) {
+                segments = files.filter(p -> p.toString().endsWith(".seg")).sorted().toList();
+            }
+            assertThat(segments).hasSize(5);
+            long bytes = 0;
+            List<String> replayed = new ArrayList<>();
+            for (Path segment : segments) {
+                bytes += Files.size(segment);
+                assertThat(Files.size(segment)).isLessThanOrEqualTo(segmentBytes);
+                JournalCodec.Decoded d = JournalCodec.decode(ByteBuffer.wrap(Files.readAllBytes(segment)));
+                assertThat(d.unreadBytes()).isZero();
+                d.rows().forEach(r -> replayed.add(r.requestId()));
+            }
+            assertThat(bytes).as("no zeros left after the records").isEqualTo(total);
+            assertThat(replayed).containsExactly("req-0", "req-1", "req-2", "req-3", "req-4");
+        } finally {
+            journal.close(true);
+        }
+    }
+
+    @Test
     void rowsJournaledByAProcessThatDiedAreReplayedWhenTheStoreOpensWithTheirLeaseSpends() throws Exception {
         String location = Backend.SQLITE.newLocation(tmp);
         Path dbFile = StoreLocation.parse(location).sqliteFile();
