@@ -168,9 +168,33 @@ final class JournalCodec {
             buf.putInt(-1);
             return;
         }
+        if (buf.hasArray() && putAscii(buf, s)) {
+            return;
+        }
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         buf.putInt(bytes.length);
         buf.put(bytes);
+    }
+
+    /**
+     * Writes an ASCII-only {@code s} straight into the buffer's array (its UTF-8 is its chars): ids, tiers, routes
+     * and model names nearly always are, and this skips a byte array per string per row. False, with nothing
+     * written, when {@code s} holds anything else.
+     */
+    private static boolean putAscii(ByteBuffer buf, String s) {
+        int n = s.length();
+        byte[] array = buf.array();
+        int at = buf.arrayOffset() + buf.position() + 4;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                return false;
+            }
+            array[at + i] = (byte) c;
+        }
+        buf.putInt(n);
+        buf.position(buf.position() + n);
+        return true;
     }
 
     private static String string(ByteBuffer p) {

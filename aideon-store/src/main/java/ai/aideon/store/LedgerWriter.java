@@ -7,9 +7,11 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -195,15 +197,17 @@ final class LedgerWriter implements LedgerSink {
         boolean[] inserted = new boolean[rows.size()];
         // A duplicate request id keeps its first row; its usage and spends were counted with that row, not again.
         // (A driver answering SUCCESS_NO_INFO (-2) counts as inserted: over-counting used only lends less.)
-        Map<String, long[]> perTenantDay = new TreeMap<>();
-        Map<String, Long> spentPerLease = null; // sorted: every writer locks leases in the same order
+        // Hash maps while summing (a batch has a handful of tenant-days and leases, looked up once per row), sorted
+        // once at the end: every writer locks daily rows and leases in the same order.
+        Map<TenantDay, long[]> perTenantDay = new HashMap<>();
+        Map<String, long[]> spentPerLease = new HashMap<>();
         for (int i = 0; i < rows.size(); i++) {
             inserted[i] = counts[i] != 0;
             if (!inserted[i]) {
                 continue;
             }
             UsageRow r = rows.get(i);
-            long[] sums = perTenantDay.computeIfAbsent(r.tenantId() + '\u0000' + days[i], k -> new long[5]);
+            long[] sums = perTenantDay.computeIfAbsent(new TenantDay(r.tenantId(), days[i]), k -> new long[5]);
             sums[0] += r.usage().requests();
             sums[1] += r.usage().tokens();
             sums[2] += r.usage().images();
@@ -211,35 +215,42 @@ final class LedgerWriter implements LedgerSink {
             sums[4] += r.usage().costMicros();
             for (LeaseSpend spend : r.spends()) {
                 if (spend.amount() > 0) {
-                    if (spentPerLease == null) {
-                        spentPerLease = new TreeMap<>();
-                    }
-                    spentPerLease.merge(spend.leaseId(), spend.amount(), Long::sum);
+                    spentPerLease.computeIfAbsent(spend.leaseId(), k -> new long[1])[0] += spend.amount();
                 }
             }
         }
-        for (Map.Entry<String, long[]> e : perTenantDay.entrySet()) {
-            int cut = e.getKey().indexOf('\u0000');
-            daily.setString(1, e.getKey().substring(0, cut));
-            daily.setString(2, e.getKey().substring(cut + 1));
-            long[] sums = e.getValue();
-            for (int m = 0; m < sums.length; m++) {
-                daily.setLong(3 + m, sums[m]);
-            }
-            daily.addBatch();
-        }
         if (!perTenantDay.isEmpty()) {
+            for (Map.Entry<TenantDay, long[]> e : sorted(perTenantDay, TenantDay.ORDER)) {
+                daily.setString(1, e.getKey().tenantId());
+                daily.setString(2, e.getKey().day());
+                long[] sums = e.getValue();
+                for (int m = 0; m < sums.length; m++) {
+                    daily.setLong(3 + m, sums[m]);
+                }
+                daily.addBatch();
+            }
             daily.executeBatch();
         }
-        if (spentPerLease != null) {
-            for (Map.Entry<String, Long> e : spentPerLease.entrySet()) {
-                used.setLong(1, e.getValue());
+        if (!spentPerLease.isEmpty()) {
+            for (Map.Entry<String, long[]> e : sorted(spentPerLease, Comparator.naturalOrder())) {
+                used.setLong(1, e.getValue()[0]);
                 used.setString(2, e.getKey());
                 used.addBatch();
             }
             used.executeBatch();
         }
         return inserted;
+    }
+
+    private static <K, V> List<Map.Entry<K, V>> sorted(Map<K, V> map, Comparator<? super K> order) {
+        List<Map.Entry<K, V>> entries = new ArrayList<>(map.entrySet());
+        entries.sort(Map.Entry.comparingByKey(order));
+        return entries;
+    }
+
+    private record TenantDay(String tenantId, String day) {
+        static final Comparator<TenantDay> ORDER = Comparator.comparing(TenantDay::tenantId)
+                .thenComparing(TenantDay::day);
     }
 
     /** Binds the row's columns; returns its usage day. */
