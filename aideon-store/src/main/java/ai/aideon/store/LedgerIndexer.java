@@ -26,13 +26,13 @@ final class LedgerIndexer implements AutoCloseable {
 
     /**
      * How long rows wait to be batched: a commit rewrites the last page of the table and of each index, so fewer,
-     * larger commits cost less per row, and rows indexed back to back find SQLite's code and pages still in the CPU's
-     * caches. Measured on the bench VM at ~11k rows/s (the indexer thread's CPU per row, from /proc): 1 s with batches
-     * of {@link #INDEX_BATCH} cost ~18% less per row than 100 ms with batches of 512, and 10 ms cost ~10% more.
-     * Bounds how stale the database is; queries that must not miss a row {@link #sync} first, which does not wait.
+     * larger commits cost less per row. Longer is not cheaper overall: measured on the bench VM at ~10k rows/s (CPU
+     * per thread from /proc), 1 s cut the indexer's CPU per row by ~20% but the rows it kept waiting survived young
+     * collections, and the garbage collector's extra work cost as much again. Bounds how stale the database is;
+     * queries that must not miss a row {@link #sync} first, which does not wait.
      */
-    static final Duration LINGER = Duration.ofSeconds(1);
-    /** Rows per indexing transaction at most. */
+    static final Duration LINGER = Duration.ofMillis(100);
+    /** Rows per indexing transaction at most: one transaction holds what arrives within a linger at ~40k rows/s. */
     static final int INDEX_BATCH = 4096;
     static final int MAX_QUEUED = 200_000;
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);

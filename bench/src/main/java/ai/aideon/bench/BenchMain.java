@@ -135,7 +135,8 @@ public final class BenchMain {
                       --gateway-java-opts S   extra JVM options for the gateway process
                       --platform-threads      load generator on platform threads instead of virtual threads
                       --rounds N              measure every target N times, one round after the other, and report
-                                              per cell the round with the median p50 (default 1): on a busy
+                                              per cell the round with the median p50 (default 1; every other
+                                              round runs the targets in reverse order): on a busy
                                               machine this keeps one noisy moment from deciding a comparison
                       --no-build              (bench/run only) skip ./aideon build
                     """);
@@ -197,9 +198,12 @@ public final class BenchMain {
                 }
                 for (int round = 1; round <= opt.rounds(); round++) {
                     if (opt.rounds() > 1) log("round " + round + " of " + opt.rounds());
+                    // Every other round runs the targets in reverse (A B, B A, ...): the VM's speed drifts within a
+                    // round too, and a fixed order would hand that drift to the same target every time.
+                    List<Target> order = round % 2 == 1 ? live : live.reversed();
                     for (boolean stream : opt.modes()) {
                         for (int c : opt.concurrency()) {
-                            for (Target t : live) {
+                            for (Target t : order) {
                                 measureCell(opt, rows, t, stream, c);
                             }
                         }
