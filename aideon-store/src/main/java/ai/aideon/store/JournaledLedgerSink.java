@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SQLite ledger's sink: a batch is durable once it is in this process's {@link LedgerJournal} (a copy
- * into a memory-mapped file, plus an msync with {@link Durability#FSYNC}), and a {@link LedgerIndexer} copies it into the
+ * The SQLite ledger's sink: a batch is durable once it is in this process's {@link LedgerJournal} (a copy into a
+ * memory-mapped file, plus an msync with {@link Durability#FSYNC}), and a {@link LedgerIndexer} copies it into the
  * database moments later in large transactions.
  *
  * <p>Why not commit each batch to SQLite directly, as before: a SQLite commit of a lone row costs ~35 µs of

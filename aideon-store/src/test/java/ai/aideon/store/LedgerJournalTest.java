@@ -68,13 +68,7 @@ class LedgerJournalTest {
 
     @Test
     void replayStopsAtATornOrCorruptRecordAndKeepsEverythingBeforeIt() {
-        ByteBuffer buf = ByteBuffer.allocate(64);
-        for (int i = 0; i < 3; i++) {
-            buf = JournalCodec.encode(Rows.row("req-" + i, "ten_a", clock.instant(), i), buf);
-        }
-        buf.flip();
-        byte[] whole = new byte[buf.remaining()];
-        buf.get(whole);
+        byte[] whole = records(3);
 
         // Cut short inside the last record (a write the power cut interrupted).
         JournalCodec.Decoded torn = JournalCodec.decode(ByteBuffer.wrap(whole, 0, whole.length - 5).slice());
@@ -91,13 +85,7 @@ class LedgerJournalTest {
 
     @Test
     void theZeroFilledRestOfAMappedSegmentIsACleanEndButAnUnfinishedBatchIsNot() {
-        ByteBuffer buf = ByteBuffer.allocate(64);
-        for (int i = 0; i < 2; i++) {
-            buf = JournalCodec.encode(Rows.row("req-" + i, "ten_a", clock.instant(), i), buf);
-        }
-        buf.flip();
-        byte[] records = new byte[buf.remaining()];
-        buf.get(records);
+        byte[] records = records(2);
 
         // A segment of a killed process: its records, then the zeros it was preallocated with.
         byte[] segment = java.util.Arrays.copyOf(records, records.length + 4096);
@@ -240,6 +228,18 @@ class LedgerJournalTest {
         try (Stream<Path> files = Files.list(journal.directory())) {
             return files.filter(p -> p.toString().endsWith(".seg")).count();
         }
+    }
+
+    /** The records of rows req-0, req-1, … back to back, as a journal holds them. */
+    private byte[] records(int count) {
+        ByteBuffer buf = ByteBuffer.allocate(64);
+        for (int i = 0; i < count; i++) {
+            buf = JournalCodec.encode(Rows.row("req-" + i, "ten_a", clock.instant(), i), buf);
+        }
+        buf.flip();
+        byte[] out = new byte[buf.remaining()];
+        buf.get(out);
+        return out;
     }
 
     private static int recordLength(byte[] data, int offset) {

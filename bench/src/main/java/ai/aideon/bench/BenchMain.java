@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -jar bench/target/aideon-bench.jar [--quick] [--root DIR] [--out FILE] [--targets direct,gateway,gateway-bare,nginx]
- *      [--modes chat,stream] [--concurrency 1,16] [--warmup N] [--settle-max S] [--requests N] [--max-seconds S]
+ *      [--modes chat,stream] [--concurrency 1,16] [--warmup N] [--settle-max S] [--requests N]
+ *      [--max-seconds S]
  *      [--gateway-jar FILE] [--nginx FILE] [--gateway-java-opts "..."] [--platform-threads]
  * </pre>
  */

@@ -14,7 +14,8 @@ class ResultTableTest {
         LoadGenerator.Config cfg = LoadGenerator.Config.of("127.0.0.1", 1, "k", stream, 1, 0, 100,
                 Duration.ofSeconds(1));
         return new LoadGenerator.Result(cfg, nanos.length, nanos.length, 0, Map.of(), 1.0,
-                LatencyStats.of(nanos), stream ? LatencyStats.of(nanos) : LatencyStats.of(), 2_000L * nanos.length, -1, 0);
+                LatencyStats.of(nanos), stream ? LatencyStats.of(nanos) : LatencyStats.of(), 2_000L * nanos.length,
+                -1, 0);
     }
 
     @Test
