@@ -243,7 +243,9 @@ final class LedgerJournal implements AutoCloseable {
     /** After a failed append: mark where it began as the segment's end (a zero length), and start a new one. */
     private void abandonSegment(int goodBytes) {
         try {
-            activeMap.putInt(goodBytes, 0);
+            if (goodBytes + 4 <= allocatedBytes) { // beyond, the file is a hole: it reads as zeros already
+                activeMap.putInt(goodBytes, 0);
+            }
         } catch (RuntimeException | InternalError e) {
             // Replay stops at the torn record's bad length or checksum instead: nothing after it is lost.
             LOG.warn("could not mark a failed append in ledger journal segment {}", activePath.getFileName());
