@@ -386,7 +386,8 @@ public final class BenchMain {
                 .append(opt.warmup()).append(" requests, then more until the target's JIT compiler used at most ")
                 .append(Math.round(100 * LoadGenerator.JIT_QUIET_SHARE)).append("% of its CPU over ")
                 .append(LoadGenerator.SETTLE_SLICE.toSeconds()).append(" s (at most ")
-                .append(opt.settleMax().toSeconds()).append(" s), then ").append(opt.requests()).append(" requests or ")
+                .append(opt.settleMax().toSeconds()).append(" s), then ")
+                .append(opt.requests()).append(" requests or ")
                 .append(opt.maxDuration().toMillis() / 1000.0).append(" s, whichever first")
                 .append(opt.rounds() > 1 ? "; " + opt.rounds() + " rounds, each cell shows its median-p50 round" : "")
                 .append("\n\n");
