@@ -58,9 +58,8 @@ final class LedgerJournal implements AutoCloseable {
     private FileChannel active;
     private MappedByteBuffer activeMap;
     private Path activePath;
-    /** Bytes of records in the active segment, its mapped size, and how much of that is allocated (zero-filled). */
+    /** Bytes of records in the active segment, and how much of its mapping is allocated (zero-filled). */
     private int activeBytes;
-    private int activeCapacity;
     private int allocatedBytes;
     private long segmentNumber;
     /** Sequence number of the last row appended: rows are numbered 1, 2, … in append order. */
@@ -116,7 +115,7 @@ final class LedgerJournal implements AutoCloseable {
         if (n < JournalCodec.HEADER_BYTES) {
             throw new IllegalArgumentException("not a journal record: " + n + " bytes");
         }
-        if (active != null && activeCapacity - activeBytes < n) {
+        if (active != null && activeMap.capacity() - activeBytes < n) {
             closeSegment();
         }
         if (active == null) {
@@ -149,7 +148,8 @@ final class LedgerJournal implements AutoCloseable {
     /** Zero-fills the active segment with {@code write(2)} up to at least {@code end}, allocating its blocks. */
     private void allocateThrough(int end) throws IOException {
         while (allocatedBytes < end) {
-            ByteBuffer zeros = ZEROS.duplicate().limit(Math.min(ZERO_FILL_BYTES, activeCapacity - allocatedBytes));
+            int chunk = Math.min(ZERO_FILL_BYTES, activeMap.capacity() - allocatedBytes);
+            ByteBuffer zeros = ZEROS.duplicate().limit(chunk);
             while (zeros.hasRemaining()) {
                 allocatedBytes += active.write(zeros, allocatedBytes);
             }
@@ -214,7 +214,6 @@ final class LedgerJournal implements AutoCloseable {
         active = channel;
         activePath = path;
         activeBytes = 0;
-        activeCapacity = capacity;
         allocatedBytes = 0;
         if (fsync) {
             forceDirectory(); // the new file's name must survive a power cut too

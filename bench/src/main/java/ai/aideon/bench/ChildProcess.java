@@ -57,28 +57,24 @@ final class ChildProcess implements AutoCloseable {
 
     /** CPU time (user + system) used so far by the process and its descendants, in nanoseconds; -1 if unknown. */
     long cpuNanos() {
-        long total = 0;
-        for (ProcessHandle h : java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()),
-                process.descendants()).toList()) {
-            java.util.Optional<Duration> cpu = h.info().totalCpuDuration();
-            if (cpu.isEmpty()) {
-                return -1;
-            }
-            total += cpu.get().toNanos();
-        }
-        return total;
+        return sumOverTree(h -> h.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L));
     }
 
     /** CPU time of the JIT compiler threads of the process and its descendants; see {@link JitThreads}. */
     long jitCpuNanos() {
+        return sumOverTree(h -> JitThreads.cpuNanos(h.pid()));
+    }
+
+    /** {@code nanos} of the process plus all its descendants; -1 when any of them is unknown (negative). */
+    private long sumOverTree(java.util.function.ToLongFunction<ProcessHandle> nanos) {
         long total = 0;
         for (ProcessHandle h : java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()),
                 process.descendants()).toList()) {
-            long jit = JitThreads.cpuNanos(h.pid());
-            if (jit < 0) {
+            long n = nanos.applyAsLong(h);
+            if (n < 0) {
                 return -1;
             }
-            total += jit;
+            total += n;
         }
         return total;
     }

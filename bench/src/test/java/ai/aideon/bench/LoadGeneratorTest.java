@@ -6,6 +6,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,9 +68,9 @@ class LoadGeneratorTest {
     @Test
     void warm_up_goes_on_while_the_jit_is_busy_and_stops_once_it_is_quiet() throws Exception {
         // A fake server meter: 1 s of CPU per reading; the JIT takes half of it for the first two slices, then none.
-        java.util.concurrent.atomic.AtomicLong cpu = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.atomic.AtomicInteger jitReadings = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicLong jit = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong cpu = new AtomicLong();
+        AtomicInteger jitReadings = new AtomicInteger();
+        AtomicLong jit = new AtomicLong();
         LoadGenerator.ServerCpu meter = new LoadGenerator.ServerCpu(() -> cpu.addAndGet(1_000_000_000L),
                 () -> jitReadings.incrementAndGet() <= 4 ? jit.addAndGet(500_000_000L) : jit.get());
 
@@ -85,7 +87,7 @@ class LoadGeneratorTest {
 
     @Test
     void warm_up_gives_up_on_a_busy_jit_at_the_limit() throws Exception {
-        java.util.concurrent.atomic.AtomicLong cpu = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong cpu = new AtomicLong();
         LoadGenerator.ServerCpu alwaysCompiling = new LoadGenerator.ServerCpu(() -> cpu.addAndGet(1_000),
                 () -> cpu.get()); // the JIT took all of it
 
