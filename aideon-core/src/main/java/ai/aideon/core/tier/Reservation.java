@@ -1,6 +1,5 @@
 package ai.aideon.core.tier;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,11 +45,12 @@ public final class Reservation {
      */
     public List<LeaseSpend> spends(Amounts actual) {
         Objects.requireNonNull(actual, "actual");
-        List<LeaseSpend> out = new ArrayList<>(draws.size());
-        for (Accountant.Draw d : draws) {
-            out.add(new LeaseSpend(d.lease().id, actual.get(d.meter())));
+        LeaseSpend[] out = new LeaseSpend[draws.size()];
+        for (int i = 0; i < out.length; i++) {
+            Accountant.Draw d = draws.get(i);
+            out[i] = new LeaseSpend(d.lease().id, actual.get(d.meter()));
         }
-        return List.copyOf(out);
+        return List.of(out); // immutable, one copy (this runs for every request)
     }
 
     /** True until settled or cancelled. */
