@@ -106,7 +106,7 @@ public final class BenchMain {
                     out != null ? out : root.resolve("bench/results/latest.md"),
                     targets, modes, conc,
                     warmup != null ? warmup : 2_000 / scale,
-                    requests != null ? requests : 20_000 / scale,
+                    requests != null ? requests : 100_000 / scale,
                     Duration.ofMillis((long) ((maxSeconds != null ? maxSeconds : 10.0 / scale) * 1000)),
                     gatewayJar != null ? gatewayJar : root.resolve("aideon-server/target/aideon-server.jar"),
                     nginx != null ? nginx : NginxProxy.find(),
@@ -128,7 +128,7 @@ public final class BenchMain {
                       --settle-max S          after them, warm up until the target's JIT compiler is quiet
                                               (<= 3% of its CPU over 2 s), at most S seconds per cell
                                               (default 60, --quick 6; 0 = off)
-                      --requests N            measured requests per cell (default 20000)
+                      --requests N            measured requests per cell (default 100000)
                       --max-seconds S         max measured (and warm-up) duration per cell (default 10)
                       --out FILE              Markdown output (default bench/results/latest.md)
                       --gateway-jar FILE      default aideon-server/target/aideon-server.jar
