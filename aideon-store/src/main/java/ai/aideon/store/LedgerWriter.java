@@ -267,16 +267,26 @@ final class LedgerWriter implements LedgerSink {
      */
     private static void addUp(PreparedStatement daily, PreparedStatement used, List<UsageRow> rows, String[] days,
                               boolean[] inserted) throws SQLException {
-        // Hash maps while summing (a batch has a handful of tenant-days and leases, looked up once per row), sorted
-        // once at the end: every writer locks daily rows and leases in the same order.
+        // Hash maps while summing (a batch has a handful of tenant-days and leases), sorted once at the end: every
+        // writer locks daily rows and leases in the same order.
         Map<TenantDay, long[]> perTenantDay = new HashMap<>();
         Map<String, long[]> spentPerLease = new HashMap<>();
+        // Consecutive rows mostly share their tenant, day and lease: a key is looked up only when it changes.
+        String lastTenant = null;
+        String lastDay = null;
+        long[] sums = null;
+        String lastLease = null;
+        long[] spent = null;
         for (int i = 0; i < rows.size(); i++) {
             if (!inserted[i]) {
                 continue;
             }
             UsageRow r = rows.get(i);
-            long[] sums = perTenantDay.computeIfAbsent(new TenantDay(r.tenantId(), days[i]), k -> new long[5]);
+            if (sums == null || !r.tenantId().equals(lastTenant) || !days[i].equals(lastDay)) {
+                lastTenant = r.tenantId();
+                lastDay = days[i];
+                sums = perTenantDay.computeIfAbsent(new TenantDay(lastTenant, lastDay), k -> new long[5]);
+            }
             sums[0] += r.usage().requests();
             sums[1] += r.usage().tokens();
             sums[2] += r.usage().images();
@@ -284,7 +294,11 @@ final class LedgerWriter implements LedgerSink {
             sums[4] += r.usage().costMicros();
             for (LeaseSpend spend : r.spends()) {
                 if (spend.amount() > 0) {
-                    spentPerLease.computeIfAbsent(spend.leaseId(), k -> new long[1])[0] += spend.amount();
+                    if (spent == null || !spend.leaseId().equals(lastLease)) {
+                        lastLease = spend.leaseId();
+                        spent = spentPerLease.computeIfAbsent(lastLease, k -> new long[1]);
+                    }
+                    spent[0] += spend.amount();
                 }
             }
         }
@@ -292,9 +306,9 @@ final class LedgerWriter implements LedgerSink {
             for (Map.Entry<TenantDay, long[]> e : sorted(perTenantDay, TenantDay.ORDER)) {
                 daily.setString(1, e.getKey().tenantId());
                 daily.setString(2, e.getKey().day());
-                long[] sums = e.getValue();
-                for (int m = 0; m < sums.length; m++) {
-                    daily.setLong(3 + m, sums[m]);
+                long[] day = e.getValue();
+                for (int m = 0; m < day.length; m++) {
+                    daily.setLong(3 + m, day[m]);
                 }
                 daily.addBatch();
             }
