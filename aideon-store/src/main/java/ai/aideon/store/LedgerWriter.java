@@ -29,7 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class LedgerWriter implements LedgerSink {
 
-    /** Values per ledger row in {@link #insert}. */
+    /** Values per row in a ledger INSERT (its columns). */
     private static final int COLUMNS = 22;
     /**
      * SQLite: rows per multi-row INSERT. One statement of 32 rows costs ~15-20% less per row than 32 runs of the
