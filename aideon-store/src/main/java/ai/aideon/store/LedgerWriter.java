@@ -128,7 +128,7 @@ final class LedgerWriter implements LedgerSink {
                     // does not say which row it skipped: redo the batch row by row, which does.
                     rollback.execute();
                     begin.execute();
-                    inserted = insertEach(insert, rows, days);
+                    inserted = insertEach(insert, rows, days, 0);
                 }
                 addUp(addDaily, addUsed, rows, days, inserted);
                 commit.execute();
@@ -197,7 +197,7 @@ final class LedgerWriter implements LedgerSink {
                      PreparedStatement daily = c.prepareStatement(ADD_DAILY);
                      PreparedStatement used = c.prepareStatement(ADD_USED)) {
                     String[] days = usageDays(rows);
-                    inserted = insertEach(ins, rows, days);
+                    inserted = insertEach(ins, rows, days, 0);
                     addUp(daily, used, rows, days, inserted);
                 }
                 c.commit();
@@ -232,30 +232,30 @@ final class LedgerWriter implements LedgerSink {
                 }
             }
         }
-        boolean[] inserted = insertEach(insert, rows.subList(chunked, rows.size()),
-                Arrays.copyOfRange(days, chunked, rows.size()));
-        boolean[] all = new boolean[rows.size()];
-        Arrays.fill(all, 0, chunked, true);
-        System.arraycopy(inserted, 0, all, chunked, inserted.length);
-        return all;
+        boolean[] inserted = insertEach(insert, rows, days, chunked);
+        Arrays.fill(inserted, 0, chunked, true);
+        return inserted;
     }
 
-    /** Inserts the rows with the one-row statement; returns, per row, whether it was inserted. */
-    private static boolean[] insertEach(PreparedStatement ins, List<UsageRow> rows, String[] days)
+    /**
+     * Inserts the rows from index {@code from} on with the one-row statement; returns, per row of {@code rows},
+     * whether this inserted it (false for those before {@code from}).
+     */
+    private static boolean[] insertEach(PreparedStatement ins, List<UsageRow> rows, String[] days, int from)
             throws SQLException {
         boolean[] inserted = new boolean[rows.size()];
-        if (rows.isEmpty()) {
+        if (from == rows.size()) {
             return inserted;
         }
-        for (int i = 0; i < rows.size(); i++) {
+        for (int i = from; i < rows.size(); i++) {
             bind(ins, 0, rows.get(i), days[i]);
             ins.addBatch();
         }
         int[] counts = ins.executeBatch();
         // A duplicate request id keeps its first row; its usage and spends were counted with that row, not again.
         // (A driver answering SUCCESS_NO_INFO (-2) counts as inserted: over-counting used only lends less.)
-        for (int i = 0; i < rows.size(); i++) {
-            inserted[i] = counts[i] != 0;
+        for (int i = from; i < rows.size(); i++) {
+            inserted[i] = counts[i - from] != 0;
         }
         return inserted;
     }
