@@ -116,10 +116,9 @@ public final class LoadGenerator {
         try {
             if (config.warmupRequests() > 0) {
                 runPhase(config, workers, config.warmupRequests(), config.warmupMax(), false);
-                for (Worker w : workers) w.resetCounters();
             }
             double settleSeconds = settle == null ? 0 : settle(config, workers, settle);
-            for (Worker w : workers) w.resetCounters();
+            for (Worker w : workers) w.resetCounters(); // forget both warm-ups' counts
             LongSupplier serverCpuNanos = settle == null ? () -> -1 : settle.cpu().total();
             LongSupplier serverJitNanos = settle == null ? () -> -1 : settle.cpu().jit();
             long cpuBefore = serverCpuNanos.getAsLong();
