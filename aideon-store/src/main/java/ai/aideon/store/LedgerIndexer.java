@@ -59,7 +59,7 @@ final class LedgerIndexer implements AutoCloseable {
 
     /**
      * Queues rows already journaled. Called in journal order by one thread at a
-     * time (the group commit's leader).
+     * time (under the group commit's lock).
      */
     void submit(List<UsageRow> rows) {
         queue.addAll(rows);

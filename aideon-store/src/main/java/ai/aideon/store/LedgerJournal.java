@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * ahead of the appends ({@link #ZERO_FILL_BYTES}): that allocates its disk blocks, so a full disk fails an append with
  * an {@link IOException} instead of a SIGBUS on a mapped page. Replay ends at the first zero length.
  *
- * <p>{@link #append} is called by one thread at a time (the group commit's leader); {@link #deleteIndexed} by the
+ * <p>{@link #append} is called by one thread at a time (under the group commit's lock); {@link #deleteIndexed} by the
  * indexer, concurrently.
  */
 final class LedgerJournal implements AutoCloseable {

@@ -18,6 +18,15 @@ interface LedgerSink extends AutoCloseable {
      */
     boolean gatherBeforeWrite();
 
+    /**
+     * Whether a write is a copy into memory (nothing to flush, no transaction), so cheap that each caller writes its
+     * own row at once, under the ledger's lock, instead of queueing it for a group commit: batching would save
+     * nothing and add a queue node, a parked caller and a wake-up per row (see {@link GroupCommitLedger}).
+     */
+    default boolean writesAlone() {
+        return false;
+    }
+
     /** Returns once every row written before the call is visible to queries of the database. */
     void sync();
 
