@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * <pre>
  * java -jar bench/target/aideon-bench.jar [--quick] [--root DIR] [--out FILE] [--targets direct,gateway,gateway-bare,nginx]
  *      [--modes chat,stream] [--concurrency 1,16] [--warmup N] [--settle-max S] [--requests N]
- *      [--max-seconds S]
+ *      [--max-seconds S] [--slice S]
  *      [--gateway-jar FILE] [--nginx FILE] [--gateway-java-opts "..."] [--platform-threads]
  * </pre>
  */
@@ -43,7 +43,7 @@ public final class BenchMain {
     record Options(boolean quick, Path root, Path out, List<String> targets, List<Boolean> modes,
                    List<Integer> concurrency, int warmup, int requests, Duration maxDuration, Path gatewayJar,
                    Optional<Path> nginx, List<String> gatewayJavaOpts, boolean platformThreads, int rounds,
-                   Duration settleMax) {
+                   Duration settleMax, Duration slice) {
 
         static Options parse(String[] args) {
             boolean quick = false;
@@ -61,6 +61,7 @@ public final class BenchMain {
             boolean platform = false;
             int rounds = 1;
             Double settleSeconds = null;
+            double sliceSeconds = 1.0;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -85,6 +86,10 @@ public final class BenchMain {
                     case "--gateway-java-opts" -> gatewayOpts = List.of(args[++i].trim().split("\\s+"));
                     case "--platform-threads" -> platform = true;
                     case "--settle-max" -> settleSeconds = Double.parseDouble(args[++i]);
+                    case "--slice" -> {
+                        sliceSeconds = Double.parseDouble(args[++i]);
+                        if (!(sliceSeconds > 0)) throw new IllegalArgumentException("--slice must be > 0");
+                    }
                     case "--rounds" -> {
                         rounds = Integer.parseInt(args[++i]);
                         if (rounds < 1) throw new IllegalArgumentException("--rounds must be >= 1");
@@ -112,7 +117,8 @@ public final class BenchMain {
                     nginx != null ? nginx : NginxProxy.find(),
                     gatewayOpts.size() == 1 && gatewayOpts.get(0).isEmpty() ? List.of() : gatewayOpts,
                     platform, rounds,
-                    Duration.ofMillis((long) ((settleSeconds != null ? settleSeconds : 60.0 / scale) * 1000)));
+                    Duration.ofMillis((long) ((settleSeconds != null ? settleSeconds : 60.0 / scale) * 1000)),
+                    Duration.ofMillis(Math.max(1, (long) (sliceSeconds * 1000))));
         }
 
         static void usage(PrintStream out) {
@@ -130,6 +136,9 @@ public final class BenchMain {
                                               (default 60, --quick 6; 0 = off)
                       --requests N            measured requests per cell (default 100000)
                       --max-seconds S         max measured (and warm-up) duration per cell (default 10)
+                      --slice S               a cell's targets are measured taking turns, S seconds at a time,
+                                              until each has had its requests or seconds (default 1): they
+                                              meet the machine's drift alike
                       --out FILE              Markdown output (default bench/results/latest.md)
                       --gateway-jar FILE      default aideon-server/target/aideon-server.jar
                       --nginx FILE|none       nginx binary (default: found on PATH or /usr/sbin)
@@ -180,10 +189,10 @@ public final class BenchMain {
             log("fake upstream (own JVM) on 127.0.0.1:" + upstreamPort);
             prewarmUpstream(opt, upstreamPort);
 
-            // Every target starts once and stays up; then each cell measures the targets back to back, round after
-            // round. A shared VM's speed drifts over minutes, so a cell's targets should meet the machine in the same
-            // state: measuring all of one target, then all of the next, compared different moments as much as
-            // different code. An idle target costs nothing while another is measured.
+            // Every target starts once and stays up; then each cell measures the targets taking turns in slices of
+            // a second, round after round. A shared VM's speed drifts over seconds to minutes, so a cell's targets
+            // should meet the machine in the same state: measuring all of one target, then all of the next, compared
+            // different moments as much as different code. An idle target costs nothing while another is measured.
             List<Target> live = new ArrayList<>();
             try {
                 for (String target : opt.targets()) {
@@ -204,9 +213,7 @@ public final class BenchMain {
                     List<Target> order = round % 2 == 1 ? live : live.reversed();
                     for (boolean stream : opt.modes()) {
                         for (int c : opt.concurrency()) {
-                            for (Target t : order) {
-                                measureCell(opt, rows, t, stream, c);
-                            }
+                            measureCell(opt, rows, order, stream, c);
                         }
                     }
                 }
@@ -300,22 +307,34 @@ public final class BenchMain {
         }
     }
 
-    /** One cell: {@code target} in one mode at one concurrency (warm-up, then the measured phase). */
-    private static void measureCell(Options opt, List<ResultTable.Row> rows, Target target, boolean stream, int c)
-            throws InterruptedException {
-        LoadGenerator.Config cfg = new LoadGenerator.Config("127.0.0.1", target.port(), target.key(), stream, c,
-                opt.warmup(), opt.maxDuration(), opt.requests(), opt.maxDuration(),
-                !opt.platformThreads(), Duration.ofSeconds(30));
-        LoadGenerator.Result r = LoadGenerator.run(cfg, new LoadGenerator.Settle(target.cpu(), opt.settleMax()));
-        ResultTable.Row row = ResultTable.Row.measured(target.name(), r);
-        rows.add(row);
-        log(String.format("%-22s %6d req %4d err %8.0f req/s  p50 %s ms  p99 %s ms  cpu %s us/req%s%s",
-                row.label(), r.completed(), r.errors(), r.throughput(),
-                ResultTable.ms(r.total().percentileNanos(50)), ResultTable.ms(r.total().percentileNanos(99)),
-                ResultTable.cpu(r),
-                stream ? "  ttfb p50 " + ResultTable.ms(r.ttfb().percentileNanos(50)) + " ms" : "",
-                r.jitShare() < 0 ? "" : String.format("  (JIT %.1f%% of its CPU; settled after %.0f s more warm-up)",
-                        100 * r.jitShare(), r.settleSeconds())));
+    /**
+     * One cell: the targets in one mode at one concurrency. Each warms up, then they are measured in alternating
+     * slices of {@code opt.slice()} (see {@link LoadGenerator#interleaved}).
+     */
+    private static void measureCell(Options opt, List<ResultTable.Row> rows, List<Target> targets, boolean stream,
+                                    int c) throws InterruptedException {
+        List<LoadGenerator.Config> configs = new ArrayList<>();
+        List<LoadGenerator.Settle> settles = new ArrayList<>();
+        for (Target target : targets) {
+            configs.add(new LoadGenerator.Config("127.0.0.1", target.port(), target.key(), stream, c,
+                    opt.warmup(), opt.maxDuration(), opt.requests(), opt.maxDuration(),
+                    !opt.platformThreads(), Duration.ofSeconds(30)));
+            settles.add(new LoadGenerator.Settle(target.cpu(), opt.settleMax()));
+        }
+        List<LoadGenerator.Result> results = LoadGenerator.interleaved(configs, settles, opt.slice());
+        for (int i = 0; i < targets.size(); i++) {
+            LoadGenerator.Result r = results.get(i);
+            ResultTable.Row row = ResultTable.Row.measured(targets.get(i).name(), r);
+            rows.add(row);
+            log(String.format("%-22s %6d req %4d err %8.0f req/s  p50 %s ms  p99 %s ms  cpu %s us/req%s%s",
+                    row.label(), r.completed(), r.errors(), r.throughput(),
+                    ResultTable.ms(r.total().percentileNanos(50)), ResultTable.ms(r.total().percentileNanos(99)),
+                    ResultTable.cpu(r),
+                    stream ? "  ttfb p50 " + ResultTable.ms(r.ttfb().percentileNanos(50)) + " ms" : "",
+                    r.jitShare() < 0 ? "" : String.format(
+                            "  (JIT %.1f%% of its CPU; settled after %.0f s more warm-up)",
+                            100 * r.jitShare(), r.settleSeconds())));
+        }
     }
 
     private static void skipAll(Options opt, List<ResultTable.Row> rows, String target, String reason) {
@@ -388,13 +407,15 @@ public final class BenchMain {
                 .append(LoadGenerator.SETTLE_SLICE.toSeconds()).append(" s (at most ")
                 .append(opt.settleMax().toSeconds()).append(" s), then ")
                 .append(opt.requests()).append(" requests or ")
-                .append(opt.maxDuration().toMillis() / 1000.0).append(" s, whichever first")
+                .append(opt.maxDuration().toMillis() / 1000.0).append(" s, whichever first, the cell's targets taking turns ")
+                .append(opt.slice().toMillis() / 1000.0).append(" s at a time")
                 .append(opt.rounds() > 1 ? "; " + opt.rounds() + " rounds, each cell shows its median-p50 round" : "")
                 .append("\n\n");
         md.append(table);
         if (!metering.isEmpty()) {
             md.append("\n## What the money path costs\n\n*gateway* (auth, rate limits, quotas, budget, a durable ledger "
-                    + "row per request) against *gateway-bare* (`store: none`), measured back to back in each round; "
+                    + "row per request) against *gateway-bare* (`store: none`), measured in alternating slices in each "
+                    + "round; "
                     + "the median of the rounds' changes:\n\n").append(metering);
         }
         if (!errors.isEmpty()) md.append("\nErrors:\n\n").append(errors);

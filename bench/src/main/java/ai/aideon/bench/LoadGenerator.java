@@ -6,7 +6,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -109,24 +112,86 @@ public final class LoadGenerator {
      * measured phase, and extends the warm-up until the server's JIT compiler is quiet.
      */
     public static Result run(Config config, Settle settle) throws InterruptedException {
-        byte[] request = ChatRequest.encode(config.host(), config.port(), config.apiKey(), config.stream());
-        Worker[] workers = new Worker[config.concurrency()];
-        // One worker may in theory take every ticket, so each gets room for the whole phase.
-        for (int i = 0; i < workers.length; i++) workers[i] = new Worker(config, request);
-        try {
-            if (config.warmupRequests() > 0) {
-                runPhase(config, workers, config.warmupRequests(), config.warmupMax(), false);
-            }
-            double settleSeconds = settle == null ? 0 : settle(config, workers, settle);
-            for (Worker w : workers) w.resetCounters(); // forget both warm-ups' counts
-            LongSupplier serverCpuNanos = settle == null ? () -> -1 : settle.cpu().total();
-            LongSupplier serverJitNanos = settle == null ? () -> -1 : settle.cpu().jit();
-            long cpuBefore = serverCpuNanos.getAsLong();
-            long jitBefore = serverJitNanos.getAsLong();
-            long elapsed = runPhase(config, workers, config.requests(), config.maxDuration(), true);
-            long cpu = cpuBefore < 0 ? -1 : serverCpuNanos.getAsLong() - cpuBefore;
-            long jit = jitBefore < 0 ? -1 : serverJitNanos.getAsLong() - jitBefore;
+        return interleaved(List.of(config), Arrays.asList(settle), config.maxDuration()).get(0);
+    }
 
+    /**
+     * Warms up every target (each config with its settle, which may be null), then measures them taking turns in
+     * slices of {@code slice}: A B C A B C ... until each has had its {@code maxDuration} or its {@code requests}.
+     * On a shared machine whose speed drifts over seconds to minutes, targets measured in alternating slices meet
+     * the same drift, so their comparison holds where back-to-back windows of 10 s each compare two moments as much
+     * as two targets. Each target's result adds up its slices (wall time, CPU, latencies).
+     */
+    public static List<Result> interleaved(List<Config> configs, List<Settle> settles, Duration slice)
+            throws InterruptedException {
+        if (configs.size() != settles.size()) throw new IllegalArgumentException("one settle (or null) per config");
+        List<Target> targets = new ArrayList<>();
+        try {
+            for (int i = 0; i < configs.size(); i++) {
+                Target t = new Target(configs.get(i), settles.get(i));
+                targets.add(t);
+                t.warmUp();
+            }
+            boolean more = true;
+            while (more) {
+                more = false;
+                for (Target t : targets) {
+                    more |= t.measureSlice(slice);
+                }
+            }
+            List<Result> results = new ArrayList<>();
+            for (Target t : targets) results.add(t.result());
+            return results;
+        } finally {
+            for (Target t : targets) t.close();
+        }
+    }
+
+    /** One target's workers and what its measured slices added up to. */
+    private static final class Target {
+        final Config config;
+        final Settle settle;
+        final Worker[] workers;
+        final AtomicInteger tickets;
+        double settleSeconds;
+        long measuredNanos;
+        long cpuNanos;
+        long jitNanos;
+
+        Target(Config config, Settle settle) {
+            this.config = config;
+            this.settle = settle;
+            byte[] request = ChatRequest.encode(config.host(), config.port(), config.apiKey(), config.stream());
+            this.workers = new Worker[config.concurrency()];
+            // One worker may in theory take every ticket, so each gets room for the whole measured phase.
+            for (int i = 0; i < workers.length; i++) workers[i] = new Worker(config, request);
+            this.tickets = new AtomicInteger(config.requests());
+            this.cpuNanos = settle == null ? -1 : 0;
+            this.jitNanos = settle == null ? -1 : 0;
+        }
+
+        void warmUp() throws InterruptedException {
+            if (config.warmupRequests() > 0) {
+                runPhase(config, workers, new AtomicInteger(config.warmupRequests()), config.warmupMax(), false);
+            }
+            settleSeconds = settle == null ? 0 : settle(config, workers, settle);
+            for (Worker w : workers) w.resetCounters(); // forget both warm-ups' counts
+        }
+
+        /** Measures up to {@code slice} more; false when this target has had all its time or requests. */
+        boolean measureSlice(Duration slice) throws InterruptedException {
+            long left = config.maxDuration().toNanos() - measuredNanos;
+            if (left <= 0 || tickets.get() <= 0) return false;
+            long cpuBefore = cpuNanos < 0 ? -1 : settle.cpu().total().getAsLong();
+            long jitBefore = jitNanos < 0 ? -1 : settle.cpu().jit().getAsLong();
+            measuredNanos += runPhase(config, workers, tickets, Duration.ofNanos(Math.min(left, slice.toNanos())),
+                    true);
+            if (cpuNanos >= 0) cpuNanos = cpuBefore < 0 ? -1 : cpuNanos + settle.cpu().total().getAsLong() - cpuBefore;
+            if (jitNanos >= 0) jitNanos = jitBefore < 0 ? -1 : jitNanos + settle.cpu().jit().getAsLong() - jitBefore;
+            return true;
+        }
+
+        Result result() {
             long[][] totals = new long[workers.length][];
             long[][] ttfbs = new long[workers.length][];
             int[] counts = new int[workers.length];
@@ -147,10 +212,13 @@ public final class LoadGenerator {
                     .sorted((a, b) -> Long.compare(b.getValue().sum(), a.getValue().sum()))
                     .forEach(e -> sortedReasons.put(e.getKey(), e.getValue().sum()));
             int ok = completed - (int) errors;
-            return new Result(config, completed, ok, errors, sortedReasons, elapsed / 1e9,
+            return new Result(config, completed, ok, errors, sortedReasons, measuredNanos / 1e9,
                     LatencyStats.of(totals, counts),
-                    config.stream() ? LatencyStats.of(ttfbs, counts) : LatencyStats.of(), cpu, jit, settleSeconds);
-        } finally {
+                    config.stream() ? LatencyStats.of(ttfbs, counts) : LatencyStats.of(), cpuNanos, jitNanos,
+                    settleSeconds);
+        }
+
+        void close() {
             for (Worker w : workers) w.closeQuietly();
         }
     }
@@ -166,7 +234,8 @@ public final class LoadGenerator {
                 break; // cannot tell: the configured warm-up has to do
             }
             long slice = Math.min(SETTLE_SLICE.toNanos(), deadline - System.nanoTime());
-            runPhase(config, workers, Integer.MAX_VALUE, Duration.ofNanos(Math.max(1, slice)), false);
+            runPhase(config, workers, new AtomicInteger(Integer.MAX_VALUE), Duration.ofNanos(Math.max(1, slice)),
+                    false);
             long cpu = settle.cpu().total().getAsLong() - cpuBefore;
             long jit = settle.cpu().jit().getAsLong() - jitBefore;
             if (jit <= JIT_QUIET_SHARE * cpu) {
@@ -176,10 +245,12 @@ public final class LoadGenerator {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    /** Runs one phase on all workers; returns its wall time in nanoseconds (start to last completion). */
-    private static long runPhase(Config config, Worker[] workers, int requests, Duration max, boolean record)
+    /**
+     * Runs one phase on all workers, until {@code tickets} (requests left, shared with later phases) run out or
+     * {@code max} passed; returns its wall time in nanoseconds (start to last completion).
+     */
+    private static long runPhase(Config config, Worker[] workers, AtomicInteger tickets, Duration max, boolean record)
             throws InterruptedException {
-        AtomicInteger tickets = new AtomicInteger(requests);
         long start = System.nanoTime();
         long deadline = start + max.toNanos();
         Thread[] threads = new Thread[workers.length];

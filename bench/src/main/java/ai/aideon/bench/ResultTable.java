@@ -100,9 +100,9 @@ final class ResultTable {
 
     /**
      * What the money path costs, cell by cell: {@code gateway} (auth, quotas, budget, ledger) against
-     * {@code gateway-bare} (store: none) measured back to back in the same round, as the median over rounds of each
-     * round's relative change (p50 latency, req/s) and of the added server CPU per request, with the p50 changes'
-     * range to show how much the machine moved between rounds. Empty when no round measured both.
+     * {@code gateway-bare} (store: none) measured in alternating slices in the same round, as the median over rounds
+     * of each round's relative change (p50 latency, req/s) and of the added server CPU per request, with the p50
+     * changes' range to show how much the machine moved between rounds. Empty when no round measured both.
      */
     static String meteringCost(List<Row> rows) {
         // The k-th gateway row of a cell pairs with the k-th gateway-bare row of that cell: the same round.

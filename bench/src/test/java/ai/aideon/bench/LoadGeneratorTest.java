@@ -6,6 +6,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -96,6 +99,52 @@ class LoadGeneratorTest {
 
         assertThat(r.settleSeconds()).isGreaterThanOrEqualTo(0.3).isLessThan(10);
         assertThat(r.ok()).isEqualTo(50);
+    }
+
+    @Test
+    void interleaved_targets_take_turns_and_each_adds_up_its_own_slices() throws Exception {
+        // Each target's meter logs its name on every reading: one reading before and one after each of its slices.
+        List<String> readings = Collections.synchronizedList(new ArrayList<>());
+        LoadGenerator.Settle a = new LoadGenerator.Settle(new LoadGenerator.ServerCpu(() -> {
+            readings.add("a");
+            return readings.size() * 1_000L;
+        }, () -> 0L), Duration.ZERO);
+        LoadGenerator.Settle b = new LoadGenerator.Settle(new LoadGenerator.ServerCpu(() -> {
+            readings.add("b");
+            return 0L;
+        }, () -> 0L), Duration.ZERO);
+        Duration perTarget = Duration.ofMillis(400);
+        LoadGenerator.Config ca = LoadGenerator.Config.of("127.0.0.1", upstream.port(), "test-key", false, 2, 20,
+                1_000_000, perTarget);
+        LoadGenerator.Config cb = LoadGenerator.Config.of("127.0.0.1", upstream.port(), "test-key", true, 2, 20,
+                1_000_000, perTarget);
+
+        List<LoadGenerator.Result> results = LoadGenerator.interleaved(List.of(ca, cb), List.of(a, b),
+                Duration.ofMillis(100));
+
+        // Turns: a a b b a a b b ... (a slice is at most 100 ms of a target's 400, so each has at least 4).
+        List<String> turns = new ArrayList<>();
+        for (int i = 0; i < readings.size(); i += 2) {
+            assertThat(readings.get(i + 1)).isEqualTo(readings.get(i));
+            turns.add(readings.get(i));
+        }
+        assertThat(turns).hasSizeGreaterThanOrEqualTo(8);
+        for (int i = 0; i < turns.size(); i++) {
+            assertThat(turns.get(i)).isEqualTo(i % 2 == 0 ? "a" : "b");
+        }
+        LoadGenerator.Result ra = results.get(0);
+        LoadGenerator.Result rb = results.get(1);
+        assertThat(ra.config()).isSameAs(ca);
+        assertThat(rb.config()).isSameAs(cb);
+        assertThat(ra.elapsedSeconds()).isGreaterThanOrEqualTo(0.4);
+        assertThat(rb.elapsedSeconds()).isGreaterThanOrEqualTo(0.4);
+        assertThat(ra.errors() + rb.errors()).isZero();
+        assertThat(ra.ok()).isPositive().isEqualTo(ra.total().count());
+        assertThat(rb.ok()).isPositive().isEqualTo(rb.ttfb().count());
+        // a's meter grows by 1000 per reading of anyone's, and a reads it right before and after each of its slices:
+        // 1000 per slice of a, none of the growth in b's slices between them.
+        assertThat(ra.serverCpuNanos()).isEqualTo(1000L * turns.stream().filter("a"::equals).count());
+        assertThat(rb.serverCpuNanos()).isZero();
     }
 
     @Test
