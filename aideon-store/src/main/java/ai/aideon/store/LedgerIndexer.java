@@ -42,7 +42,15 @@ final class LedgerIndexer implements AutoCloseable {
     private final LedgerJournal.BatchWriter database;
     /** Told the sequence number of the last row in the database after each batch. */
     private final LongConsumer indexedThrough;
-    private final ConcurrentLinkedQueue<UsageRow> queue = new ConcurrentLinkedQueue<>();
+    /**
+     * Rows submitted and not yet taken by the indexer, guarded by {@code this}. A list swapped whole instead of a
+     * concurrent queue: a submit is one add under an uncontended monitor (no queue node, no CAS on a tail that the
+     * indexer's polls keep moving to its own core), and the indexer takes everything in one swap per batch.
+     */
+    private List<UsageRow> submittedRows = new ArrayList<>();
+    /** The indexer's rows taken from {@link #submittedRows} and not yet in a batch (its thread only). */
+    private List<UsageRow> taken = new ArrayList<>();
+    private int takenFrom;
     private final AtomicLong submitted = new AtomicLong();
     private final AtomicLong indexed = new AtomicLong();
     private final ConcurrentLinkedQueue<Thread> syncWaiters = new ConcurrentLinkedQueue<>();
@@ -62,7 +70,11 @@ final class LedgerIndexer implements AutoCloseable {
      * time (under the group commit's lock).
      */
     void submit(List<UsageRow> rows) {
-        queue.addAll(rows);
+        synchronized (this) {
+            for (UsageRow row : rows) { // not addAll: that copies the list into a new array first
+                submittedRows.add(row);
+            }
+        }
         submitted.addAndGet(rows.size());
     }
 
@@ -113,6 +125,22 @@ final class LedgerIndexer implements AutoCloseable {
         return indexed.get() == submitted.get();
     }
 
+    /** Moves submitted rows, oldest first, into {@code batch} up to {@link #INDEX_BATCH}. Indexer thread only. */
+    private void fill(List<UsageRow> batch) {
+        if (takenFrom == taken.size()) {
+            taken.clear();
+            takenFrom = 0;
+            List<UsageRow> empty = taken;
+            synchronized (this) {
+                taken = submittedRows;
+                submittedRows = empty;
+            }
+        }
+        int n = Math.min(INDEX_BATCH - batch.size(), taken.size() - takenFrom);
+        batch.addAll(taken.subList(takenFrom, takenFrom + n));
+        takenFrom += n;
+    }
+
     private void run() {
         List<UsageRow> batch = new ArrayList<>(INDEX_BATCH);
         long backoff = 0;
@@ -123,10 +151,7 @@ final class LedgerIndexer implements AutoCloseable {
                 if (!closing && syncWaiters.isEmpty() && !batchFull) {
                     LockSupport.parkNanos(this, LINGER.toNanos());
                 }
-                UsageRow row;
-                while (batch.size() < INDEX_BATCH && (row = queue.poll()) != null) {
-                    batch.add(row);
-                }
+                fill(batch);
                 if (batch.isEmpty()) {
                     if (closing) {
                         return;
