@@ -19,6 +19,8 @@ import java.util.Set;
 public final class Catalog {
     private final Map<String, ModelSpec> models;
     private final Map<String, Route> routes;
+    /** Each model id a route's plans mention, with the first such route: {@link #homeRouteOf} runs per request. */
+    private final Map<String, Route> homeRoutes;
     private final Set<String> discoveryNamespaces;
 
     public Catalog(Collection<ModelSpec> models, Collection<Route> routes) {
@@ -38,6 +40,7 @@ public final class Catalog {
             }
         }
         Map<String, Route> r = new LinkedHashMap<>();
+        Map<String, Route> home = new java.util.HashMap<>();
         for (Route route : routes) {
             if (r.put(route.alias(), route) != null) {
                 throw new IllegalArgumentException("duplicate route alias: " + route.alias());
@@ -48,11 +51,13 @@ public final class Catalog {
                         throw new IllegalArgumentException(
                                 "route " + route.alias() + " names unknown model " + e.modelId());
                     }
+                    home.putIfAbsent(e.modelId(), route);
                 }
             }
         }
         this.models = java.util.Collections.unmodifiableMap(m);
         this.routes = java.util.Collections.unmodifiableMap(r);
+        this.homeRoutes = home;
     }
 
     /** The provider names whose models are discovered at run time (see the class comment). */
@@ -86,15 +91,6 @@ public final class Catalog {
 
     /** The first route (declaration order) whose plans mention this model: where its fallbacks come from. */
     public Optional<Route> homeRouteOf(String modelId) {
-        for (Route route : routes.values()) {
-            for (List<RouteEntry> plan : route.plans().values()) {
-                for (RouteEntry e : plan) {
-                    if (e.modelId().equals(modelId)) {
-                        return Optional.of(route);
-                    }
-                }
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(homeRoutes.get(modelId));
     }
 }

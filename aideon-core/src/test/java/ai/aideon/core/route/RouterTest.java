@@ -149,6 +149,16 @@ class RouterTest {
         }
 
         @Test
+        void aModelsHomeRouteIsTheFirstDeclaredRouteThatMentionsIt() {
+            // TOGETHER_8B is in TEXT, CHEAP and CLOUD_ONLY: TEXT is declared first. CODER only in CODE's premium plan.
+            assertThat(CATALOG.homeRouteOf(TOGETHER_8B.id())).contains(TEXT);
+            assertThat(CATALOG.homeRouteOf(LOCAL_32K.id())).contains(CHEAP);
+            assertThat(CATALOG.homeRouteOf(CODER.id())).contains(CODE);
+            assertThat(CATALOG.homeRouteOf(ORPHAN.id())).isEmpty();
+            assertThat(CATALOG.homeRouteOf("aideon/text")).isEmpty(); // an alias is not a model
+        }
+
+        @Test
         void aModelListedTwiceAppearsOnceAtItsFirstPosition() throws Exception {
             Route twice = new Route("aideon/twice", Modality.TEXT, "", Map.of("free", List.of(
                     entry(LOCAL_8B, Role.PRIMARY), entry(TOGETHER_8B, Role.FALLBACK), entry(LOCAL_8B, Role.FALLBACK))));
