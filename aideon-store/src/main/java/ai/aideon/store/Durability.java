@@ -4,9 +4,10 @@ import java.util.Locale;
 
 /**
  * What a committed SQLite transaction (a ledger row, a lease) survives; config {@code store: {durability: …}}.
- * Both keep the WAL journal, group commit, and "{@code append} returns only once the row is durable". A ledger row
- * is durable once it is in the ledger's own journal ({@link JournaledLedgerSink}): {@link #OS} writes it there,
- * {@link #FSYNC} also forces the write to disk; the database's transactions follow the same choice.
+ * Both keep the WAL journal and "{@code append} returns only once the row is durable". A ledger row is durable once
+ * it is in the ledger's own journal ({@link JournaledLedgerSink}): {@link #OS} writes it there (each caller its own
+ * row: a copy into memory), {@link #FSYNC} also forces the write to disk (group commit shares each flush among the
+ * rows waiting for it); the database's transactions follow the same choice.
  *
  * <ul>
  *   <li>{@link #OS} ({@code synchronous=NORMAL}): COMMIT returns once the transaction is in the WAL file, i.e. in
