@@ -10,11 +10,6 @@ import ai.aideon.testkit.ManualClock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The two ways a row reaches its sink: written alone by its caller, or batched by a group commit's leader. */
@@ -54,7 +49,7 @@ class GroupCommitLedgerTest {
         RecordingSink sink = new RecordingSink(true);
         GroupCommitLedger ledger = new GroupCommitLedger(sink, clock);
         int callers = 200;
-        runConcurrently(ledger, callers);
+        Rows.appendConcurrently(ledger, callers, clock.instant(), 1);
 
         assertThat(sink.rowIds()).hasSize(callers).doesNotHaveDuplicates();
         assertThat(sink.batchSizes).containsOnly(1);
@@ -68,32 +63,13 @@ class GroupCommitLedgerTest {
         sink.writeMillis = 20; // a flush: rows that finish meanwhile wait and go in the next batch together
         GroupCommitLedger ledger = new GroupCommitLedger(sink, clock);
         int callers = 50;
-        runConcurrently(ledger, callers);
+        Rows.appendConcurrently(ledger, callers, clock.instant(), 1);
 
         assertThat(sink.rowIds()).hasSize(callers).doesNotHaveDuplicates();
         assertThat(sink.overlapped).isFalse();
         assertThat(ledger.rowsCommitted()).isEqualTo(callers);
         assertThat(ledger.commits()).as("group commit: fewer writes than rows").isLessThan(callers);
         assertThat(sink.batchSizes.stream().mapToInt(Integer::intValue).max().orElse(0)).isGreaterThan(1);
-    }
-
-    private void runConcurrently(GroupCommitLedger ledger, int callers) throws Exception {
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> done = new ArrayList<>();
-            for (int i = 0; i < callers; i++) {
-                String id = "req-" + i;
-                done.add(pool.submit(() -> {
-                    start.await();
-                    ledger.append(row(id, "ten_a", clock.instant(), 1));
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : done) {
-                f.get(30, TimeUnit.SECONDS);
-            }
-        }
     }
 
     /** Keeps what it is given, in order; can fail its next write, take time, and tells whether writes overlapped. */

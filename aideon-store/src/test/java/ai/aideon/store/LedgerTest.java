@@ -81,25 +81,11 @@ class LedgerTest {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
-    void concurrentAppendsShareTransactions(Backend backend) throws Exception {
+    void concurrentAppendsAreCommittedOnceEachAndShareTransactionsOnPostgres(Backend backend) throws Exception {
         String location = backend.newLocation(tmp);
         int callers = 200;
-        try (Store store = Store.open(location, clock);
-             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> done = new ArrayList<>();
-            for (int i = 0; i < callers; i++) {
-                String id = "req-" + i;
-                done.add(pool.submit(() -> {
-                    start.await();
-                    store.ledger().append(row(id, "ten_a", clock.instant(), 10));
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : done) {
-                f.get();
-            }
+        try (Store store = Store.open(location, clock)) {
+            Rows.appendConcurrently(store.ledger(), callers, clock.instant(), 10);
             store.ledger().sync();
 
             assertThat(countRows(location)).isEqualTo(callers);
