@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A sink whose write is a mere copy into memory ({@link LedgerSink#writesAlone}: the SQLite journal with
  * {@link Durability#OS}) skips all of this: each caller writes its own row under {@link #leader}. There is nothing to
- * share, and the queue, the parked callers and their wake-ups cost more than the copy. Measured on the bench at 16
- * concurrent requests: the gateway's CPU per request above the storeless gateway's fell from ~17 to ~10 µs.
+ * share, and the queue, the parked callers and their wake-ups cost more than the copy (in a profile of the bench at
+ * 16 concurrent requests, the queue, {@code Pending} and hand-offs alone were ~0.8 µs per request).
  *
  * <p>A failed commit fails every caller of that batch with {@link LedgerUnavailableException}: the response must
  * not be released as a success, and no row is dropped silently.
