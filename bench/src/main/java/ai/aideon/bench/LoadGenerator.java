@@ -132,6 +132,9 @@ public final class LoadGenerator {
                 targets.add(t);
                 t.warmUp();
             }
+            // The first targets' connections sat idle while the others warmed up (up to a minute each with a busy
+            // JIT): a server may have closed them meanwhile. One unrecorded request per worker reconnects those.
+            for (Target t : targets) t.touch();
             boolean more = true;
             while (more) {
                 more = false;
@@ -176,6 +179,12 @@ public final class LoadGenerator {
             }
             settleSeconds = settle == null ? 0 : settle(config, workers, settle);
             for (Worker w : workers) w.resetCounters(); // forget both warm-ups' counts
+        }
+
+        /** One unrecorded request per worker, counts forgotten: reconnects what went stale while others warmed up. */
+        void touch() throws InterruptedException {
+            runPhase(config, workers, new AtomicInteger(workers.length), config.warmupMax(), false);
+            for (Worker w : workers) w.resetCounters();
         }
 
         /** Measures up to {@code slice} more; false when this target has had all its time or requests. */
