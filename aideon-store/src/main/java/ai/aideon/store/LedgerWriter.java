@@ -38,19 +38,28 @@ final class LedgerWriter implements LedgerSink {
      * values stays far below SQLite's limit of 32,766 per statement.
      */
     static final int ROWS_PER_INSERT = 32;
-    private static final String INSERT = insert(1);
-    private static final String INSERT_MANY = insert(ROWS_PER_INSERT);
     /**
      * Columns whose value the rows of a chunk nearly always share (one tenant's key, tier, route, provider, model
-     * and source, on one day), as 1-based positions in the INSERT's column list.
+     * and source, on one day), as 1-based positions in the INSERT's column list. {@link #shareColumns} compares
+     * exactly these.
      */
     private static final int[] SHARED_COLUMNS = {2, 3, 4, 5, 6, 7, 8, 21};
+    /** Parameter index of each column (0-based) of each row of a plain INSERT: {@code row * COLUMNS + column + 1}. */
+    private static final int[][] PLAIN_AT = parameterIndexes(false);
     /**
-     * SQLite: {@link #INSERT_MANY} for a chunk whose rows all share {@link #SHARED_COLUMNS}. Those are bound once per
-     * statement, as parameters {@code ?1}-{@code ?8} that every row names, instead of once per row: 8 of the 9 text
-     * binds per row, each a UTF-8 copy, a JNI call and two mallocs in the driver, were ~30% of the indexer's time.
+     * The same for {@link #INSERT_MANY_SHARED}: every row names {@code ?1}-{@code ?8} for {@link #SHARED_COLUMNS},
+     * and parameters of its own for its other columns.
      */
-    private static final String INSERT_MANY_SHARED = insertShared(ROWS_PER_INSERT);
+    private static final int[][] SHARED_AT = parameterIndexes(true);
+    private static final String INSERT = insert(PLAIN_AT, 1, false);
+    private static final String INSERT_MANY = insert(PLAIN_AT, ROWS_PER_INSERT, false);
+    /**
+     * SQLite: {@link #INSERT_MANY} for a chunk whose rows all share {@link #SHARED_COLUMNS}. The driver binds each
+     * parameter once per statement run (setting it again only overwrites its slot), so the shared values are bound
+     * once instead of once per row: 8 of the 9 text binds per row, each a UTF-8 copy, a JNI call and two mallocs in
+     * the driver, were ~30% of the indexer's time.
+     */
+    private static final String INSERT_MANY_SHARED = insert(SHARED_AT, ROWS_PER_INSERT, true);
     private static final String ADD_USED = "UPDATE leases SET used = used + ? WHERE id = ?";
     /** Same syntax in SQLite (3.24+) and PostgreSQL. */
     private static final String ADD_DAILY = """
@@ -62,10 +71,21 @@ final class LedgerWriter implements LedgerSink {
                 cost_micros = usage_daily.cost_micros + excluded.cost_micros""";
     private static final long DAY_MILLIS = 86_400_000L;
 
-    private static String insert(int rows) {
+    /**
+     * The ledger INSERT for {@code rows} rows whose parameters are {@code at}: plain {@code ?} when they are simply
+     * in order (PostgreSQL's driver knows no other), numbered {@code ?N} otherwise.
+     */
+    private static String insert(int[][] at, int rows, boolean numbered) {
         StringBuilder values = new StringBuilder();
         for (int r = 0; r < rows; r++) {
-            values.append(r == 0 ? "" : ", ").append('(').append("?, ".repeat(COLUMNS - 1)).append("?)");
+            values.append(r == 0 ? "(" : ", (");
+            for (int column = 0; column < COLUMNS; column++) {
+                values.append(column == 0 ? "?" : ", ?");
+                if (numbered) {
+                    values.append(at[r][column]);
+                }
+            }
+            values.append(')');
         }
         return insertValues(values.toString());
     }
@@ -79,22 +99,17 @@ final class LedgerWriter implements LedgerSink {
                 VALUES\s""" + values + " ON CONFLICT (request_id) DO NOTHING";
     }
 
-    /**
-     * {@link #INSERT_MANY_SHARED}: the shared values as {@code ?1}-{@code ?8} (in {@link #SHARED_COLUMNS} order),
-     * then each row's other columns as numbered parameters of their own.
-     */
-    private static String insertShared(int rows) {
-        StringBuilder values = new StringBuilder();
-        int next = SHARED_COLUMNS.length + 1;
-        for (int r = 0; r < rows; r++) {
-            values.append(r == 0 ? "(" : ", (");
-            for (int column = 1; column <= COLUMNS; column++) {
-                int shared = sharedIndex(column);
-                values.append(column == 1 ? "?" : ", ?").append(shared >= 0 ? shared + 1 : next++);
+    /** {@link #PLAIN_AT} ({@code shared} false) or {@link #SHARED_AT}. */
+    private static int[][] parameterIndexes(boolean shared) {
+        int[][] at = new int[ROWS_PER_INSERT][COLUMNS];
+        int next = shared ? SHARED_COLUMNS.length + 1 : 1;
+        for (int r = 0; r < ROWS_PER_INSERT; r++) {
+            for (int column = 0; column < COLUMNS; column++) {
+                int sharedIndex = shared ? sharedIndex(column + 1) : -1;
+                at[r][column] = sharedIndex >= 0 ? sharedIndex + 1 : next++;
             }
-            values.append(')');
         }
-        return insertValues(values.toString());
+        return at;
     }
 
     /** Where {@code column} (1-based) is in {@link #SHARED_COLUMNS}, or -1. */
@@ -269,17 +284,15 @@ final class LedgerWriter implements LedgerSink {
         boolean anyShared = false;
         boolean anyMixed = false;
         for (int start = 0; start < chunked; start += ROWS_PER_INSERT) {
-            if (shareColumns(rows, days, start)) {
-                bindShared(insertManyShared, rows, days, start);
-                insertManyShared.addBatch();
-                anyShared = true;
-            } else {
-                for (int j = 0; j < ROWS_PER_INSERT; j++) {
-                    bind(insertMany, j * COLUMNS, rows.get(start + j), days[start + j]);
-                }
-                insertMany.addBatch();
-                anyMixed = true;
+            boolean shared = shareColumns(rows, days, start);
+            PreparedStatement statement = shared ? insertManyShared : insertMany;
+            int[][] at = shared ? SHARED_AT : PLAIN_AT;
+            for (int j = 0; j < ROWS_PER_INSERT; j++) {
+                bind(statement, at[j], rows.get(start + j), days[start + j]);
             }
+            statement.addBatch();
+            anyShared |= shared;
+            anyMixed |= !shared;
         }
         if ((anyShared && !allInserted(insertManyShared.executeBatch()))
                 || (anyMixed && !allInserted(insertMany.executeBatch()))) {
@@ -314,39 +327,6 @@ final class LedgerWriter implements LedgerSink {
         return true;
     }
 
-    /** Binds {@link #INSERT_MANY_SHARED} for the {@link #ROWS_PER_INSERT} rows from {@code start}. */
-    private static void bindShared(PreparedStatement s, List<UsageRow> rows, String[] days, int start)
-            throws SQLException {
-        UsageRow first = rows.get(start);
-        s.setString(1, first.tenantId());
-        text(s, 2, first.keyId());
-        text(s, 3, first.tier());
-        text(s, 4, first.route());
-        text(s, 5, first.provider());
-        text(s, 6, first.model());
-        text(s, 7, first.source());
-        s.setString(8, days[start]);
-        int perRow = COLUMNS - SHARED_COLUMNS.length;
-        for (int j = 0; j < ROWS_PER_INSERT; j++) {
-            UsageRow r = rows.get(start + j);
-            int p = SHARED_COLUMNS.length + j * perRow;
-            s.setString(p + 1, r.requestId());
-            s.setInt(p + 2, r.attempts());
-            s.setLong(p + 3, r.promptTokens());
-            s.setLong(p + 4, r.completionTokens());
-            s.setLong(p + 5, r.usage().requests());
-            s.setLong(p + 6, r.usage().tokens());
-            s.setLong(p + 7, r.usage().images());
-            s.setLong(p + 8, r.usage().audioSeconds());
-            s.setLong(p + 9, r.usage().costMicros());
-            s.setLong(p + 10, r.latencyMillis());
-            s.setInt(p + 11, r.status());
-            text(s, p + 12, r.errorKind());
-            s.setLong(p + 13, Epoch.millis(r.createdAt()));
-            text(s, p + 14, r.clientRequestId());
-        }
-    }
-
     /**
      * Inserts the rows from index {@code from} on with the one-row statement; returns, per row of {@code rows},
      * whether this inserted it (false for those before {@code from}).
@@ -358,7 +338,7 @@ final class LedgerWriter implements LedgerSink {
             return inserted;
         }
         for (int i = from; i < rows.size(); i++) {
-            bind(ins, 0, rows.get(i), days[i]);
+            bind(ins, PLAIN_AT[0], rows.get(i), days[i]);
             ins.addBatch();
         }
         int[] counts = ins.executeBatch();
@@ -454,30 +434,30 @@ final class LedgerWriter implements LedgerSink {
         return days;
     }
 
-    /** Binds the row's columns to parameters {@code offset + 1} to {@code offset + COLUMNS}. */
-    private static void bind(PreparedStatement s, int offset, UsageRow r, String usageDay) throws SQLException {
-        s.setString(offset + 1, r.requestId());
-        s.setString(offset + 2, r.tenantId());
-        text(s, offset + 3, r.keyId());
-        text(s, offset + 4, r.tier());
-        text(s, offset + 5, r.route());
-        text(s, offset + 6, r.provider());
-        text(s, offset + 7, r.model());
-        text(s, offset + 8, r.source());
-        s.setInt(offset + 9, r.attempts());
-        s.setLong(offset + 10, r.promptTokens());
-        s.setLong(offset + 11, r.completionTokens());
-        s.setLong(offset + 12, r.usage().requests());
-        s.setLong(offset + 13, r.usage().tokens());
-        s.setLong(offset + 14, r.usage().images());
-        s.setLong(offset + 15, r.usage().audioSeconds());
-        s.setLong(offset + 16, r.usage().costMicros());
-        s.setLong(offset + 17, r.latencyMillis());
-        s.setInt(offset + 18, r.status());
-        text(s, offset + 19, r.errorKind());
-        s.setLong(offset + 20, Epoch.millis(r.createdAt()));
-        s.setString(offset + 21, usageDay);
-        text(s, offset + 22, r.clientRequestId());
+    /** Binds the row's columns, in INSERT order, to the parameters {@code at} names for them. */
+    private static void bind(PreparedStatement s, int[] at, UsageRow r, String usageDay) throws SQLException {
+        s.setString(at[0], r.requestId());
+        s.setString(at[1], r.tenantId());
+        text(s, at[2], r.keyId());
+        text(s, at[3], r.tier());
+        text(s, at[4], r.route());
+        text(s, at[5], r.provider());
+        text(s, at[6], r.model());
+        text(s, at[7], r.source());
+        s.setInt(at[8], r.attempts());
+        s.setLong(at[9], r.promptTokens());
+        s.setLong(at[10], r.completionTokens());
+        s.setLong(at[11], r.usage().requests());
+        s.setLong(at[12], r.usage().tokens());
+        s.setLong(at[13], r.usage().images());
+        s.setLong(at[14], r.usage().audioSeconds());
+        s.setLong(at[15], r.usage().costMicros());
+        s.setLong(at[16], r.latencyMillis());
+        s.setInt(at[17], r.status());
+        text(s, at[18], r.errorKind());
+        s.setLong(at[19], Epoch.millis(r.createdAt()));
+        s.setString(at[20], usageDay);
+        text(s, at[21], r.clientRequestId());
     }
 
     private static void text(PreparedStatement s, int index, String value) throws SQLException {
