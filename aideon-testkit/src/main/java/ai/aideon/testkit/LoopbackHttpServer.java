@@ -9,8 +9,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A small HTTP/1.1 server on a plain {@link ServerSocket}, bound to 127.0.0.1 on an ephemeral port.
@@ -34,6 +36,7 @@ final class LoopbackHttpServer implements AutoCloseable {
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket serverSocket;
+    private volatile Thread acceptor;
     private volatile boolean closed;
 
     LoopbackHttpServer(String name, Handler handler) {
@@ -53,7 +56,7 @@ final class LoopbackHttpServer implements AutoCloseable {
         // Explicit 127.0.0.1 (not "localhost"): tests must never depend on name resolution or IPv6 preference.
         ss.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 1024);
         serverSocket = ss;
-        Thread.ofPlatform().daemon().name(name + "-accept-" + ss.getLocalPort()).start(this::acceptLoop);
+        acceptor = Thread.ofPlatform().daemon().name(name + "-accept-" + ss.getLocalPort()).start(this::acceptLoop);
         return ss.getLocalPort();
     }
 
@@ -111,7 +114,10 @@ final class LoopbackHttpServer implements AutoCloseable {
         return serverSocket.getLocalPort();
     }
 
-    /** Stops accepting, closes every open connection and wakes handlers sleeping in a fault delay. */
+    /**
+     * Stops accepting, closes every open connection and wakes handlers sleeping in a fault delay. On return the port
+     * refuses connections.
+     */
     @Override
     public void close() {
         closed = true;
@@ -123,8 +129,29 @@ final class LoopbackHttpServer implements AutoCloseable {
                 // already closed
             }
         }
+        awaitAcceptorExit();
         for (Socket s : connections) closeQuietly(s);
         for (Thread t : workers) t.interrupt();
+    }
+
+    /**
+     * The JDK closes a listening socket that a thread is blocked on only once that thread has left {@code accept()}:
+     * until the acceptor is scheduled again the kernel still completes handshakes. A test that stops a fake and then
+     * expects "connection refused" would instead connect, be accepted and be hung up on.
+     */
+    private void awaitAcceptorExit() {
+        Thread t = acceptor;
+        if (t == null || t == Thread.currentThread()) return;
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (t.isAlive() && System.nanoTime() < deadline) {
+            try {
+                t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                interrupted = true; // finish closing first; the caller still sees its interrupt afterwards
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     private static void closeQuietly(Socket s) {
