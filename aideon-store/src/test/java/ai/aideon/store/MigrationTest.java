@@ -41,7 +41,9 @@ class MigrationTest {
             }
             try (ResultSet rs = s.executeQuery("SELECT version, success FROM flyway_schema_history "
                     + "WHERE version IS NOT NULL ORDER BY installed_rank")) {
-                for (String version : List.of("1", "2", "3")) {
+                // SQLite's V4 drops an index PostgreSQL keeps (see V4__no_created_at_index.sql).
+                for (String version : backend == Backend.SQLITE ? List.of("1", "2", "3", "4")
+                        : List.of("1", "2", "3")) {
                     assertThat(rs.next()).isTrue();
                     assertThat(rs.getString("version")).isEqualTo(version);
                     assertThat(rs.getBoolean("success")).isTrue();

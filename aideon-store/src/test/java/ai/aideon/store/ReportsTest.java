@@ -13,10 +13,16 @@ import ai.aideon.core.tier.UsageReports.GroupBy;
 import ai.aideon.core.tier.UsageReports.ReconciliationLine;
 import ai.aideon.core.tier.UsageReports.UsageGroup;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -194,6 +200,79 @@ class ReportsTest {
             UsageRow a5 = outcome("req_a5", "ten_a", "local", "ollama", DAY2.plusSeconds(5), 0, 200, null);
             ledger.append(a5);
             assertThat(reports.recentRequests("ten_a", 1)).containsExactly(a5);
+        }
+    }
+
+    /**
+     * On SQLite the newest rows of all tenants are looked for in growing windows back from the row indexed last
+     * (JdbiUsageReports); whichever window answers, and whatever order the rows were written in (a replayed journal
+     * indexes old rows last), the answer is the exact newest rows. PostgreSQL answers the same by its own index.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void recentRequestsOfAllTenantsAreExactlyTheNewestWhateverWindowHoldsThem(Backend backend) throws Exception {
+        try (Store store = Store.open(backend.newLocation(tmp), Clock.systemUTC())) {
+            Instant now = DAY2;
+            UsageRow a2 = outcome("req_a2", "ten_a", "cloud", "together", now, 1, 200, null);
+            UsageRow c1 = outcome("req_c1", "ten_c", "cloud", "together", now.minus(Duration.ofDays(400)), 1, 200,
+                    null);
+            UsageRow a1 = outcome("req_a1", "ten_a", "cloud", "together", now.minusSeconds(30), 1, 200, null);
+            UsageRow b1 = outcome("req_b1", "ten_b", "cloud", "together", now.minus(Duration.ofDays(3)), 1, 200,
+                    null);
+            UsageRow b2 = outcome("req_b2", "ten_b", "cloud", "together", now.minus(Duration.ofHours(2)), 1, 200,
+                    null);
+            // Indexed last, so the windows start two hours before the newest row.
+            for (UsageRow r : List.of(a2, c1, a1, b1, b2)) {
+                store.ledger().append(r);
+            }
+            UsageReports reports = store.reports();
+
+            assertThat(reports.recentRequests(null, 2)).containsExactly(a2, a1);
+            assertThat(reports.recentRequests(null, 3)).containsExactly(a2, a1, b2);
+            assertThat(reports.recentRequests(null, 4)).containsExactly(a2, a1, b2, b1);
+            assertThat(reports.recentRequests(null, 5)).containsExactly(a2, a1, b2, b1, c1);
+            assertThat(reports.recentRequests(null, 50)).containsExactly(a2, a1, b2, b1, c1);
+        }
+    }
+
+    @Test
+    void emptyLedgerHasNoRecentRequests() {
+        try (Store store = Store.open(Backend.SQLITE.newLocation(tmp), Clock.systemUTC())) {
+            assertThat(store.reports().recentRequests(null, 10)).isEmpty();
+        }
+    }
+
+    /**
+     * The SQLite ledger has no index on created_at alone (each index costs the writer per row): the queries over
+     * all tenants must read the tenant index once per tenant, never scan the whole table.
+     */
+    @Test
+    void sqliteReportsOverAllTenantsSearchTheTenantIndexInsteadOfScanningTheLedger() throws Exception {
+        String location = Backend.SQLITE.newLocation(tmp);
+        try (Store store = seeded(location);
+             Connection c = Backend.rawConnection(location);
+             Statement s = c.createStatement()) {
+            JdbiUsageReports reports = (JdbiUsageReports) store.reports();
+            try (ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'index' "
+                    + "AND tbl_name = 'usage_ledger' AND name NOT LIKE 'sqlite_autoindex%'")) {
+                List<String> indexes = new ArrayList<>();
+                while (rs.next()) {
+                    indexes.add(rs.getString(1));
+                }
+                assertThat(indexes).containsExactly("usage_ledger_tenant_created");
+            }
+            for (String sql : List.of(reports.usageSql(null, GroupBy.MODEL), reports.reconciliationSql(),
+                    reports.recentSql(null, true))) {
+                List<String> plan = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery("EXPLAIN QUERY PLAN " + sql)) {
+                    while (rs.next()) {
+                        plan.add(rs.getString("detail"));
+                    }
+                }
+                assertThat(plan).as(sql).anyMatch(step -> step.startsWith("SEARCH usage_ledger USING INDEX "
+                        + "usage_ledger_tenant_created (tenant_id=? AND created_at>"));
+                assertThat(plan).as(sql).noneMatch(step -> step.startsWith("SCAN usage_ledger"));
+            }
         }
     }
 
