@@ -140,12 +140,16 @@ public final class RateLimiter {
         }
     }
 
-    /** Bucket4j time from a {@link Clock}: nanoseconds since the epoch (fits a long until 2262). */
+    /**
+     * Bucket4j time from a {@link Clock}: nanoseconds since the epoch (fits a long until 2262), counted in whole
+     * milliseconds. The system clock's {@code millis()} is {@link System#currentTimeMillis()}, an intrinsic, where
+     * {@code instant()} is a native call plus an {@link Instant} (~0.25 µs of every request in the bench's profile,
+     * read twice or more per request); per-minute limits need nothing finer than a millisecond.
+     */
     private record ClockTimeMeter(Clock clock) implements TimeMeter {
         @Override
         public long currentTimeNanos() {
-            Instant now = clock.instant();
-            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            return clock.millis() * 1_000_000L;
         }
 
         @Override
