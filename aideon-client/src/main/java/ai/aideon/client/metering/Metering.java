@@ -318,7 +318,8 @@ public final class Metering {
     /**
      * Micro-dollars as a dollar amount with 6 decimals ({@code 1234} → {@code "0.001234"}), what
      * {@code BigDecimal.valueOf(micros, 6).toPlainString()} gives, without the BigDecimal: this runs for every
-     * response's {@code x-aideon-cost-usd}, where the BigDecimal cost about a tenth of the request path's metering.
+     * response's {@code x-aideon-cost-usd} and its body's {@code cost_usd} numbers, where the BigDecimals cost
+     * about a tenth of the request path's metering.
      */
     public static String usd(long micros) {
         StringBuilder out = new StringBuilder(20);

@@ -1,5 +1,6 @@
 package ai.aideon.server.api;
 
+import ai.aideon.client.metering.Metering;
 import ai.aideon.core.api.ChatChoice;
 import ai.aideon.core.api.ChatChunk;
 import ai.aideon.core.api.ChatMessage;
@@ -191,7 +192,7 @@ public final class ChatResponseWriter {
         g.writeNumberField("total_tokens", u.totalTokens());
         if (costMicros != null) {
             g.writeFieldName("cost_usd");
-            g.writeNumber(java.math.BigDecimal.valueOf(costMicros, 6));
+            g.writeNumber(Metering.usd(costMicros)); // as a number, the same digits as the x-aideon-cost-usd header
         }
         g.writeEndObject();
     }
@@ -213,7 +214,7 @@ public final class ChatResponseWriter {
         }
         if (p.costMicros() != null) {
             g.writeFieldName("cost_usd");
-            g.writeNumber(java.math.BigDecimal.valueOf(p.costMicros(), 6));
+            g.writeNumber(Metering.usd(p.costMicros()));
         }
         if (p.quality() != null) {
             g.writeNumberField("quality", p.quality());

@@ -142,7 +142,7 @@ final class EmbeddingsHandler {
             g.writeNumberField("total_tokens", usage.promptTokens());
             if (costMicros != null) {
                 g.writeFieldName("cost_usd");
-                g.writeNumber(java.math.BigDecimal.valueOf(costMicros, 6));
+                g.writeNumber(Metering.usd(costMicros)); // as a number, the same digits as the x-aideon-cost-usd header
             }
             g.writeEndObject();
             g.writeObjectFieldStart("aideon");
