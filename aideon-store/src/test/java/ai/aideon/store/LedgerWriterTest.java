@@ -102,9 +102,10 @@ class LedgerWriterTest {
     }
 
     /**
-     * SQLite binds the columns a chunk's rows share (tenant, key, tier, route, provider, model, source, day) once per
-     * statement, and falls back to binding every row's own when they differ. Either way every column of every row,
-     * nulls included, must come back as written.
+     * SQLite binds the columns a chunk's rows share (tenant, key, tier, route, provider, model, source, day; and for
+     * plain successful calls also attempts, requests, images, audio seconds, status, error kind and client request
+     * id) once per statement, and falls back to binding every row's own when they differ. Either way every column of
+     * every row, nulls included, must come back as written.
      */
     @ParameterizedTest
     @EnumSource(Backend.class)
@@ -114,20 +115,25 @@ class LedgerWriterTest {
         Instant day1 = clock.instant();
         Instant day2 = day1.plus(java.time.Duration.ofDays(1));
         List<UsageRow> rows = new ArrayList<>();
-        for (int i = 0; i < 4 * chunk + 3; i++) {
+        for (int i = 0; i < 6 * chunk + 3; i++) {
             int c = i / chunk;
             // Chunk 0 shares everything; chunk 1 has one row of another model; chunk 2 shares null key, tier and
-            // provider; chunk 3 crosses midnight; then a remainder. Per-row columns vary everywhere.
+            // provider; chunk 3 crosses midnight; chunk 4 is plain successful calls (uniform); chunk 5 would be but
+            // for one row's client request id; then a remainder. Elsewhere the per-row columns vary everywhere.
             String model = c == 1 && i % chunk == 17 ? "other-model" : "meta-llama/Llama-3-8b";
             String key = c == 2 ? null : "key_a";
             String tier = c == 2 ? null : "free";
             String provider = c == 2 ? null : "together";
             Instant at = (c == 3 && i % chunk >= 20 ? day2 : day1).plusMillis(i);
+            boolean plainSuccess = c == 4 || c == 5;
+            String clientId = plainSuccess ? (c == 5 && i % chunk == 9 ? "client-" + i : null)
+                    : i % 4 == 0 ? "client-" + i : null;
             rows.add(new UsageRow(String.format("req-%03d", i), "ten_a", key, tier, "aideon/text", provider, model,
-                    "cloud", 1 + i % 3, 100 + i, 20 + i,
-                    new ai.aideon.core.tier.Amounts(1, 120 + 2L * i, i % 2, i % 5, 1_000 + i), 40 + i,
-                    i % 7 == 0 ? 502 : 200, i % 7 == 0 ? "upstream_error" : null, at, List.of(),
-                    i % 4 == 0 ? "client-" + i : null));
+                    "cloud", plainSuccess ? 1 : 1 + i % 3, 100 + i, 20 + i,
+                    new ai.aideon.core.tier.Amounts(1, 120 + 2L * i, plainSuccess ? 0 : i % 2,
+                            plainSuccess ? 0 : i % 5, 1_000 + i), 40 + i,
+                    !plainSuccess && i % 7 == 0 ? 502 : 200, !plainSuccess && i % 7 == 0 ? "upstream_error" : null,
+                    at, List.of(), clientId));
         }
         try (Store store = Store.open(location, clock)) {
             Database db = Database.open(StoreLocation.parse(location), Durability.OS);
@@ -143,7 +149,7 @@ class LedgerWriterTest {
                          "SELECT usage_day, COUNT(*) FROM usage_ledger GROUP BY usage_day ORDER BY usage_day")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("2025-03-04");
-                assertThat(rs.getInt(2)).isEqualTo(3 * chunk + 20 + 3); // the remainder is on the first day
+                assertThat(rs.getInt(2)).isEqualTo(5 * chunk + 20 + 3); // all but chunk 3's last rows are on day 1
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("2025-03-05");
                 assertThat(rs.getInt(2)).isEqualTo(chunk - 20);
