@@ -64,8 +64,6 @@ public final class Accountant implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Accountant.class);
     /** After the store had nothing more to lend, refuse from the pool alone for this long (at most ttl / 3). */
     private static final Duration EXHAUSTED_BACKOFF = Duration.ofSeconds(1);
-    /** Tries of {@link #lockSpinningFirst} before queueing: about a microsecond, a few critical sections. */
-    private static final int LOCK_SPINS = 20;
 
     private final AllowanceStore store;
     private final Clock clock;
@@ -331,7 +329,7 @@ public final class Accountant implements AutoCloseable {
             if (pool == null) {
                 pool = pools.computeIfAbsent(key, Pool::new);
             }
-            lockSpinningFirst(pool.lock);
+            pool.lock.lock();
             try {
                 if (!pool.retired) {
                     return pool.draw(limit, need, now);
@@ -346,7 +344,7 @@ public final class Accountant implements AutoCloseable {
         Pool pool = d.pool();
         HeldLease h = d.lease();
         boolean release = false;
-        lockSpinningFirst(pool.lock);
+        pool.lock.lock();
         try {
             h.reserved -= d.amount();
             h.used += used;
@@ -367,22 +365,6 @@ public final class Accountant implements AutoCloseable {
         if (release) {
             releaseQuietly(h.id);
         }
-    }
-
-    /**
-     * Takes a pool's lock on the request path, trying a few times before waiting in its queue. Holders keep it for
-     * a fraction of a microsecond (but while asking the store for a lease), and requests of one tenant on two
-     * carriers meet there all the time: a queued waiter costs a virtual-thread park and its holder an unpark, which
-     * the bench's profile put at ~0.4 µs per request. A short spin hands the lock over without either.
-     */
-    private static void lockSpinningFirst(ReentrantLock lock) {
-        for (int i = 0; i < LOCK_SPINS; i++) {
-            if (lock.tryLock()) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
-        lock.lock();
     }
 
     /** Drawable: not released and at least {@code leaseTtl / 3} from expiry. */
