@@ -221,7 +221,7 @@ class ReportsTest {
                     null);
             UsageRow b2 = outcome("req_b2", "ten_b", "cloud", "together", now.minus(Duration.ofHours(2)), 1, 200,
                     null);
-            // Indexed last, so the windows start two hours before the newest row.
+            // b2 is indexed last, so on SQLite the windows start two hours before the newest row.
             for (UsageRow r : List.of(a2, c1, a1, b1, b2)) {
                 store.ledger().append(r);
             }
