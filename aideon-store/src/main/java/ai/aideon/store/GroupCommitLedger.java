@@ -118,24 +118,36 @@ public final class GroupCommitLedger implements UsageLedger, AutoCloseable {
      * {@link #close} sets {@link #closed} before it takes the lock, so no row is written after the sink closes.
      */
     private void appendAlone(UsageRow row) throws LedgerUnavailableException {
+        StoreException failure;
         leader.lock();
         try {
             if (closed) {
                 throw new LedgerUnavailableException("ledger is closed", null);
             }
-            sink.write(List.of(row));
-        } catch (LedgerUnavailableException e) {
-            throw e;
-        } catch (Throwable e) { // fail this caller whatever went wrong; the ledger itself lives on
-            failedBatches.incrementAndGet();
-            LOG.error("ledger write of 1 row failed; its request is failed", e);
-            StoreException failure = new StoreException("ledger write of 1 row failed", e);
-            throw new LedgerUnavailableException(failure.getMessage(), failure);
+            failure = write(List.of(row), "ledger write of 1 row");
         } finally {
             leader.unlock();
         }
+        if (failure != null) {
+            throw new LedgerUnavailableException(failure.getMessage(), failure);
+        }
+    }
+
+    /**
+     * Writes {@code rows} to the sink and counts the outcome; returns the failure to hand to their callers, or null.
+     * Never throws: whatever went wrong fails those rows' requests, and the ledger itself lives on.
+     */
+    private StoreException write(List<UsageRow> rows, String what) {
+        try {
+            sink.write(rows);
+        } catch (Throwable e) {
+            failedBatches.incrementAndGet();
+            LOG.error("{} failed; its requests are failed", what, e);
+            return new StoreException(what + " failed", e);
+        }
         commits.incrementAndGet();
-        rowsCommitted.incrementAndGet();
+        rowsCommitted.addAndGet(rows.size());
+        return null;
     }
 
     private UsageRow withCreatedAt(UsageRow r) {
@@ -213,18 +225,7 @@ public final class GroupCommitLedger implements UsageLedger, AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
-        try {
-            sink.write(batchRows);
-        } catch (Throwable e) { // fail the callers whatever went wrong; the ledger itself lives on
-            failedBatches.incrementAndGet();
-            LOG.error("ledger commit of {} rows failed; their requests are failed", batch.size(), e);
-            StoreException failure = new StoreException("ledger commit of " + batch.size() + " rows failed", e);
-            finish(failure);
-            return;
-        }
-        commits.incrementAndGet();
-        rowsCommitted.addAndGet(batch.size());
-        finish(null);
+        finish(write(batchRows, "ledger commit of " + batch.size() + " rows"));
     }
 
     private void finish(StoreException failure) {
