@@ -71,8 +71,20 @@ final class JournaledLedgerSink implements LedgerSink {
     private void start() throws java.io.IOException {
         LedgerJournal created = LedgerJournal.create(journalRoot, durability);
         journal = created;
-        indexer = new LedgerIndexer(writer::commit, created::deleteIndexed, "aideon-ledger-indexer");
+        indexer = new LedgerIndexer(this::index, created::deleteIndexed, "aideon-ledger-indexer");
         LOG.debug("ledger journal at {}", created.directory());
+    }
+
+    /**
+     * Copies journaled rows into the database. They are new there (each row is journaled once and indexed once) and
+     * go in without a look for their request ids, unless an earlier attempt failed and may have committed them.
+     */
+    private void index(List<UsageRow> rows, boolean retry) throws java.sql.SQLException {
+        if (retry) {
+            writer.commit(rows);
+        } else {
+            writer.commitNew(rows);
+        }
     }
 
     /**

@@ -39,7 +39,7 @@ final class LedgerIndexer implements AutoCloseable {
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final Logger LOG = LoggerFactory.getLogger(LedgerIndexer.class);
 
-    private final LedgerJournal.BatchWriter database;
+    private final Database database;
     /** Told the sequence number of the last row in the database after each batch. */
     private final LongConsumer indexedThrough;
     /**
@@ -58,7 +58,17 @@ final class LedgerIndexer implements AutoCloseable {
     private volatile boolean closing;
     private volatile Throwable lastFailure;
 
-    LedgerIndexer(LedgerJournal.BatchWriter database, LongConsumer indexedThrough, String name) {
+    /** Where the rows go: one transaction per call, which inserts all the rows or none. */
+    @FunctionalInterface
+    interface Database {
+        /**
+         * Commits {@code rows}, in journal order. {@code retry}: an earlier call with these rows failed, and may
+         * have committed them all the same (a commit that fails as it returns), so rows already there are skipped.
+         */
+        void write(List<UsageRow> rows, boolean retry) throws Exception;
+    }
+
+    LedgerIndexer(Database database, LongConsumer indexedThrough, String name) {
         this.database = database;
         this.indexedThrough = indexedThrough;
         this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
@@ -160,7 +170,7 @@ final class LedgerIndexer implements AutoCloseable {
                 }
             }
             try {
-                database.write(batch);
+                database.write(batch, backoff != 0);
             } catch (Throwable e) { // keep the rows and retry: they are durable only in the journal
                 lastFailure = e;
                 backoff = backoff == 0 ? TimeUnit.MILLISECONDS.toNanos(50) : Math.min(backoff * 2, MAX_BACKOFF_NANOS);

@@ -26,6 +26,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * it is closed and the next batch starts on a fresh one, so a broken statement or connection never outlives its
  * batch. PostgreSQL: a pooled connection per batch, committing with {@code synchronous_commit = on}.
  *
+ * <p>Request ids: PostgreSQL's ledger has them as its primary key, and every insert skips one that is there.
+ * SQLite's ledger has no index on them, since each index costs its indexer ~0.7 µs per row, on every request
+ * (migration V5): {@link #commitNew} inserts rows known to be new without looking, and {@link #commit}, for journal
+ * replays, looks each row up by its tenant and time in the tenant index first.
+ *
  * <p>Not thread-safe: the group commit calls it from one thread at a time.
  */
 final class LedgerWriter implements LedgerSink {
@@ -57,7 +62,19 @@ final class LedgerWriter implements LedgerSink {
     private static final int[][] SHARED_AT = parameterIndexes(SHARED_COLUMNS);
     /** The same for {@link #INSERT_MANY_UNIFORM}, with {@code ?1}-{@code ?15} for {@link #UNIFORM_COLUMNS}. */
     private static final int[][] UNIFORM_AT = parameterIndexes(UNIFORM_COLUMNS);
+    /** PostgreSQL: one row, skipped when its request id is in the ledger (the table's primary key). */
+    private static final String INSERT_UNLESS_PRESENT = insert(PLAIN_AT, 1, false)
+            + " ON CONFLICT (request_id) DO NOTHING";
+    /** SQLite, for rows known to be new: one row. */
     private static final String INSERT = insert(PLAIN_AT, 1, false);
+    /**
+     * SQLite: one row unless a row with its request id is in the ledger. SQLite's ledger has no index on request id
+     * (see migration V5): the check finds the row through its tenant and time in the tenant index, where rows of
+     * one tenant in one millisecond are few.
+     */
+    static final String INSERT_IF_ABSENT = insertColumns() + " SELECT " + numberedParameters()
+            + " WHERE NOT EXISTS (SELECT 1 FROM usage_ledger WHERE tenant_id = ?2 AND created_at = ?20"
+            + " AND request_id = ?1)";
     private static final String INSERT_MANY = insert(PLAIN_AT, ROWS_PER_INSERT, false);
     /**
      * SQLite: {@link #INSERT_MANY} for a chunk whose rows all share {@link #SHARED_COLUMNS}. The driver binds each
@@ -103,11 +120,23 @@ final class LedgerWriter implements LedgerSink {
 
     /** The ledger INSERT with {@code values} (its tuples of parameters) after {@code VALUES}. */
     private static String insertValues(String values) {
+        return insertColumns() + " VALUES " + values;
+    }
+
+    private static String insertColumns() {
         return """
                 INSERT INTO usage_ledger (request_id, tenant_id, key_id, tier, route, provider, model, source, attempts,
                     prompt_tokens, completion_tokens, requests, tokens, images, audio_seconds, cost_micros, latency_ms,
-                    status, error_kind, created_at, usage_day, client_request_id)
-                VALUES\s""" + values + " ON CONFLICT (request_id) DO NOTHING";
+                    status, error_kind, created_at, usage_day, client_request_id)""";
+    }
+
+    /** {@code ?1, ?2, … ?22}: one row's values in INSERT order, as {@link #PLAIN_AT} numbers them for one row. */
+    private static String numberedParameters() {
+        StringBuilder out = new StringBuilder();
+        for (int column = 0; column < COLUMNS; column++) {
+            out.append(column == 0 ? "?" : ", ?").append(PLAIN_AT[0][column]);
+        }
+        return out.toString();
     }
 
     /**
@@ -142,8 +171,8 @@ final class LedgerWriter implements LedgerSink {
     private Connection sqlite;
     private PreparedStatement begin;
     private PreparedStatement commit;
-    private PreparedStatement rollback;
     private PreparedStatement insert;
+    private PreparedStatement insertIfAbsent;
     private PreparedStatement insertMany;
     private PreparedStatement insertManyShared;
     private PreparedStatement insertManyUniform;
@@ -159,9 +188,8 @@ final class LedgerWriter implements LedgerSink {
     }
 
     /**
-     * Commits {@code rows} and their spends in one transaction. Returns, per row, whether it was inserted: false
-     * for a request id already in the ledger (that row keeps its first version, and its spends are not applied
-     * again). Throws when nothing was committed.
+     * Commits {@code rows} and their spends in one transaction. As a {@link LedgerSink} (PostgreSQL's, behind group
+     * commit) rows are new; a request id already in the ledger is skipped all the same (see {@link #commit}).
      */
     @Override
     public void write(List<UsageRow> rows) throws SQLException {
@@ -179,14 +207,38 @@ final class LedgerWriter implements LedgerSink {
     public void sync() {
     }
 
+    /**
+     * Commits {@code rows} and their spends in one transaction, skipping every row whose request id is already in
+     * the ledger (that row keeps its first version, and its spends are not applied again): what a journal replay
+     * needs. Returns, per row, whether it was inserted. Throws when nothing was committed.
+     */
     boolean[] commit(List<UsageRow> rows) throws SQLException {
+        checkOpen();
+        return db.dialect() == Dialect.SQLITE ? commitSqlite(rows, false) : commitPostgres(rows);
+    }
+
+    /**
+     * Commits rows that are not in the ledger, in one transaction: rows this process journaled and has not
+     * indexed yet. On SQLite they are inserted without looking for their request ids, by the multi-row statements
+     * ({@link #ROWS_PER_INSERT} at a time); a row that is there already would then be there twice, so a caller that
+     * cannot tell (a retry after a failed commit) uses {@link #commit}. PostgreSQL: the same as {@link #commit}.
+     */
+    void commitNew(List<UsageRow> rows) throws SQLException {
+        checkOpen();
+        if (db.dialect() == Dialect.SQLITE) {
+            commitSqlite(rows, true);
+        } else {
+            commitPostgres(rows);
+        }
+    }
+
+    private void checkOpen() throws SQLException {
         if (closed) {
             throw new SQLException("the ledger is closed");
         }
-        return db.dialect() == Dialect.SQLITE ? commitSqlite(rows) : commitPostgres(rows);
     }
 
-    private boolean[] commitSqlite(List<UsageRow> rows) throws SQLException {
+    private boolean[] commitSqlite(List<UsageRow> rows, boolean knownNew) throws SQLException {
         ReentrantLock lock = db.sqliteWriteLock();
         lock.lock();
         try {
@@ -197,13 +249,13 @@ final class LedgerWriter implements LedgerSink {
             try {
                 begin.execute();
                 String[] days = usageDays(rows);
-                boolean[] inserted = insertInChunks(rows, days);
-                if (inserted == null) {
-                    // A chunk met a request id already in the ledger (a journal replay) and a multi-row statement
-                    // does not say which row it skipped: redo the batch row by row, which does.
-                    rollback.execute();
-                    begin.execute();
-                    inserted = insertEach(insert, rows, days, 0);
+                boolean[] inserted;
+                if (knownNew) {
+                    insertInChunks(rows, days);
+                    inserted = new boolean[rows.size()];
+                    Arrays.fill(inserted, true);
+                } else {
+                    inserted = insertEach(insertIfAbsent, rows, days, 0);
                 }
                 addUp(addDaily, addUsed, rows, days, inserted);
                 commit.execute();
@@ -224,8 +276,8 @@ final class LedgerWriter implements LedgerSink {
         try {
             begin = c.prepareStatement("BEGIN IMMEDIATE");
             commit = c.prepareStatement("COMMIT");
-            rollback = c.prepareStatement("ROLLBACK");
             insert = c.prepareStatement(INSERT);
+            insertIfAbsent = c.prepareStatement(INSERT_IF_ABSENT);
             insertMany = c.prepareStatement(INSERT_MANY);
             insertManyShared = c.prepareStatement(INSERT_MANY_SHARED);
             insertManyUniform = c.prepareStatement(INSERT_MANY_UNIFORM);
@@ -243,8 +295,8 @@ final class LedgerWriter implements LedgerSink {
     private void discardSqlite(boolean rollBackFirst) {
         Connection c = sqlite;
         sqlite = null;
-        begin = commit = rollback = insert = insertMany = insertManyShared = insertManyUniform = addDaily = addUsed
-                = null;
+        begin = commit = insert = insertIfAbsent = insertMany = insertManyShared = insertManyUniform = addDaily
+                = addUsed = null;
         if (c == null) {
             return;
         }
@@ -271,7 +323,7 @@ final class LedgerWriter implements LedgerSink {
                     s.execute("SET LOCAL synchronous_commit = on");
                 }
                 boolean[] inserted;
-                try (PreparedStatement ins = c.prepareStatement(INSERT);
+                try (PreparedStatement ins = c.prepareStatement(INSERT_UNLESS_PRESENT);
                      PreparedStatement daily = c.prepareStatement(ADD_DAILY);
                      PreparedStatement used = c.prepareStatement(ADD_USED)) {
                     String[] days = usageDays(rows);
@@ -291,11 +343,8 @@ final class LedgerWriter implements LedgerSink {
         }
     }
 
-    /**
-     * SQLite: inserts the rows {@link #ROWS_PER_INSERT} at a time, the rest one by one; returns null, with the
-     * transaction to be rolled back, when a chunk held a request id already in the ledger.
-     */
-    private boolean[] insertInChunks(List<UsageRow> rows, String[] days) throws SQLException {
+    /** SQLite: inserts new rows {@link #ROWS_PER_INSERT} at a time, the rest one by one. */
+    private void insertInChunks(List<UsageRow> rows, String[] days) throws SQLException {
         int chunked = rows.size() - rows.size() % ROWS_PER_INSERT;
         // Per sharing level (none, shared, uniform): its statement, its parameters, and whether a chunk used it.
         PreparedStatement[] statements = {insertMany, insertManyShared, insertManyUniform};
@@ -310,22 +359,11 @@ final class LedgerWriter implements LedgerSink {
             used[level] = true;
         }
         for (int level = 0; level < statements.length; level++) {
-            if (used[level] && !allInserted(statements[level].executeBatch())) {
-                return null;
+            if (used[level]) {
+                statements[level].executeBatch();
             }
         }
-        boolean[] inserted = insertEach(insert, rows, days, chunked);
-        Arrays.fill(inserted, 0, chunked, true);
-        return inserted;
-    }
-
-    private static boolean allInserted(int[] counts) {
-        for (int count : counts) {
-            if (count != ROWS_PER_INSERT) {
-                return false;
-            }
-        }
-        return true;
+        insertEach(insert, rows, days, chunked);
     }
 
     /**

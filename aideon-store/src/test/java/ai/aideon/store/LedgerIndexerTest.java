@@ -4,11 +4,13 @@ import static ai.aideon.store.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.aideon.core.tier.UsageRow;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +25,7 @@ class LedgerIndexerTest {
         List<String> written = new ArrayList<>();
         List<Integer> batchSizes = new ArrayList<>();
         AtomicLong reportedThrough = new AtomicLong();
-        LedgerIndexer indexer = new LedgerIndexer(rows -> {
+        LedgerIndexer indexer = new LedgerIndexer((rows, retry) -> {
             firstBatchStarted.countDown();
             assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
             synchronized (written) {
@@ -58,6 +60,39 @@ class LedgerIndexerTest {
             assertThat(indexer.caughtUp()).isTrue();
         } finally {
             release.countDown();
+            indexer.close();
+        }
+    }
+
+    @Test
+    void aFailedBatchIsRetriedUntilItCommitsAndOnlyTheRetryIsToldItsRowsMayBeThere() throws Exception {
+        List<Boolean> retries = new ArrayList<>();
+        List<String> written = new ArrayList<>();
+        AtomicInteger calls = new AtomicInteger();
+        LedgerIndexer indexer = new LedgerIndexer((rows, retry) -> {
+            synchronized (written) {
+                retries.add(retry);
+                if (calls.incrementAndGet() == 1) {
+                    throw new SQLException("disk I/O error");
+                }
+                rows.forEach(r -> written.add(r.requestId()));
+            }
+        }, through -> { }, "test-indexer");
+        try {
+            indexer.submit(List.of(row("req-a", "ten_a", AT, 1), row("req-b", "ten_a", AT, 1)));
+            indexer.sync();
+            synchronized (written) {
+                assertThat(written).containsExactly("req-a", "req-b");
+                assertThat(retries).containsExactly(false, true);
+            }
+
+            indexer.submit(List.of(row("req-c", "ten_a", AT, 1)));
+            indexer.sync();
+            synchronized (written) {
+                assertThat(written).containsExactly("req-a", "req-b", "req-c");
+                assertThat(retries).as("the next batch is a first attempt again").containsExactly(false, true, false);
+            }
+        } finally {
             indexer.close();
         }
     }

@@ -54,13 +54,15 @@ class LedgerWriterTest {
     }
 
     /**
-     * SQLite inserts {@link LedgerWriter#ROWS_PER_INSERT} rows per statement; a replayed batch (duplicates in full
-     * chunks and in the remainder) must still be reported row by row, with only the new rows' usage and spends
-     * counted. Also run on PostgreSQL, which inserts row by row: the same answers.
+     * New rows go in {@link LedgerWriter#ROWS_PER_INSERT} at a time on SQLite; a replayed batch after them, with
+     * duplicates at the start, in the middle and at the end, must be reported row by row, with only the new rows'
+     * usage and spends counted. SQLite has no index on request ids and finds them by tenant and time, so some
+     * duplicates share their millisecond with new rows of other ids. Also run on PostgreSQL (its primary key
+     * decides): the same answers.
      */
     @ParameterizedTest
     @EnumSource(Backend.class)
-    void batchesLongerThanOneMultiRowInsertReportEveryDuplicateAndCountOnlyNewRows(Backend backend)
+    void newRowsGoInByTheChunkAndAReplayReportsEveryDuplicateAndCountsOnlyNewRows(Backend backend)
             throws Exception {
         String location = backend.newLocation(tmp);
         int chunk = LedgerWriter.ROWS_PER_INSERT;
@@ -78,23 +80,26 @@ class LedgerWriterTest {
                 for (int i = 0; i < 2 * chunk + 5; i++) {
                     first.add(row("req-" + i, "ten_a", at, 100, spend));
                 }
-                boolean[] inserted = writer.commit(first);
-                assertThat(inserted).hasSize(first.size()).doesNotContain(false);
+                writer.commitNew(first);
 
-                // A replay: one old row in the first chunk, one in the remainder, the rest new.
+                // A replay: old rows first, in the middle and last, the rest new (all in the same millisecond).
                 List<UsageRow> replay = new ArrayList<>();
                 for (int i = 0; i < chunk + 3; i++) {
-                    String id = i == 7 ? "req-3" : i == chunk + 1 ? "req-" + (2 * chunk + 4) : "new-" + i;
+                    String id = i == 0 ? "req-0" : i == 7 ? "req-3" : i == chunk + 2 ? "req-" + (2 * chunk + 4)
+                            : "new-" + i;
                     replay.add(row(id, "ten_a", at, 100, spend));
                 }
                 boolean[] again = writer.commit(replay);
                 for (int i = 0; i < replay.size(); i++) {
-                    assertThat(again[i]).as("row %d", i).isEqualTo(i != 7 && i != chunk + 1);
+                    assertThat(again[i]).as("row %d", i).isEqualTo(i != 0 && i != 7 && i != chunk + 2);
                 }
+                // A row replayed a second time (a crash during the replay) is skipped again.
+                assertThat(writer.commit(List.of(row("req-1", "ten_a", at, 100, spend))))
+                        .containsExactly(false);
             } finally {
                 db.close();
             }
-            int distinct = 2 * chunk + 5 + chunk + 1;
+            int distinct = 2 * chunk + 5 + chunk;
             assertThat(LedgerTest.countRows(location)).isEqualTo(distinct);
             assertThat(LedgerTest.leaseUsed(location, lease.leaseId())).isEqualTo(distinct * 100L);
             assertThat(store.allowances().committed(account)).isEqualTo(distinct * 100L);
@@ -137,23 +142,51 @@ class LedgerWriterTest {
         }
         try (Store store = Store.open(location, clock)) {
             Database db = Database.open(StoreLocation.parse(location), Durability.OS);
+            // The same rows under other request ids, in the same milliseconds, through the one-row statement that
+            // skips rows already there (a replay's): every column of those must come back too.
+            List<UsageRow> replayed = rows.stream().map(r -> new UsageRow("re-" + r.requestId(), r.tenantId(),
+                    r.keyId(), r.tier(), r.route(), r.provider(), r.model(), r.source(), r.attempts(),
+                    r.promptTokens(), r.completionTokens(), r.usage(), r.latencyMillis(), r.status(), r.errorKind(),
+                    r.createdAt(), r.spends(), r.clientRequestId())).toList();
             try (LedgerWriter writer = new LedgerWriter(db)) {
-                assertThat(writer.commit(rows)).hasSize(rows.size()).doesNotContain(false);
+                writer.commitNew(rows);
+                assertThat(writer.commit(replayed)).hasSize(replayed.size()).doesNotContain(false);
             } finally {
                 db.close();
             }
-            assertThat(store.reports().recentRequests(null, 1_000)).containsExactlyInAnyOrderElementsOf(rows);
+            List<UsageRow> all = new ArrayList<>(rows);
+            all.addAll(replayed);
+            assertThat(store.reports().recentRequests(null, 1_000)).containsExactlyInAnyOrderElementsOf(all);
             try (java.sql.Connection c = Backend.rawConnection(location);
                  java.sql.Statement st = c.createStatement();
                  java.sql.ResultSet rs = st.executeQuery(
                          "SELECT usage_day, COUNT(*) FROM usage_ledger GROUP BY usage_day ORDER BY usage_day")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("2025-03-04");
-                assertThat(rs.getInt(2)).isEqualTo(5 * chunk + 20 + 3); // all but chunk 3's last rows are on day 1
+                // All but chunk 3's last rows are on day 1; each row is there twice (its replayed copy).
+                assertThat(rs.getInt(2)).isEqualTo(2 * (5 * chunk + 20 + 3));
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("2025-03-05");
-                assertThat(rs.getInt(2)).isEqualTo(chunk - 20);
+                assertThat(rs.getInt(2)).isEqualTo(2 * (chunk - 20));
             }
+        }
+    }
+
+    /** A replayed row is looked up in the tenant index by tenant and time: a replay never scans the ledger. */
+    @org.junit.jupiter.api.Test
+    void sqliteLooksAReplayedRowUpInTheTenantIndexInsteadOfScanningTheLedger() throws Exception {
+        String location = Backend.SQLITE.newLocation(tmp);
+        try (Store store = Store.open(location, clock);
+             java.sql.Connection c = Backend.rawConnection(location);
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("EXPLAIN QUERY PLAN " + LedgerWriter.INSERT_IF_ABSENT)) {
+            List<String> plan = new ArrayList<>();
+            while (rs.next()) {
+                plan.add(rs.getString("detail"));
+            }
+            assertThat(plan).anyMatch(step -> step.startsWith(
+                    "SEARCH usage_ledger USING INDEX usage_ledger_tenant_created (tenant_id=? AND created_at=?)"));
+            assertThat(plan).noneMatch(step -> step.startsWith("SCAN usage_ledger"));
         }
     }
 }
