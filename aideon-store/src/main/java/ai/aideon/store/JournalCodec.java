@@ -12,7 +12,8 @@ import java.util.zip.CRC32C;
 
 /**
  * The ledger journal's record format: one usage row per record, {@code [length:int][crc32c:int][payload]}, where
- * payload is the row's fields in a fixed order (strings as a length-prefixed UTF-8, -1 for null). Binary and
+ * payload is the row's fields in a fixed order (strings as a length-prefixed UTF-8, -1 for null, and -2 for "the same
+ * as this field of the record before it", see {@link Encoder}). Binary and
  * hand-rolled on purpose: it runs once per request on the hot path, where a JSON mapper would cost more than the
  * write itself, and the format is private to one store (a journal is replayed by the same build that wrote it, or
  * one that still reads {@link #VERSION}).
@@ -25,9 +26,12 @@ final class JournalCodec {
 
     /**
      * The payload's first byte; a format change bumps it and keeps reading the old ones (a journal left by a
-     * process of the previous build is replayed by the next). 2 added the client's request id after the spends.
+     * process of the previous build is replayed by the next). 2 added the client's request id after the spends; 3
+     * the references to the record before ({@link #SAME_AS_BEFORE}).
      */
-    static final byte VERSION = 2;
+    static final byte VERSION = 3;
+    /** A string's length that says: the same value as this field of the previous record (of the same segment). */
+    private static final int SAME_AS_BEFORE = -2;
     static final int HEADER_BYTES = 8;
     /** A record larger than this is corruption, not a row (rows are a few hundred bytes). */
     static final int MAX_RECORD_BYTES = 1 << 20;
@@ -36,50 +40,103 @@ final class JournalCodec {
     }
 
     /**
-     * Appends {@code row}'s record to {@code out} and returns the buffer to keep using: {@code out}, or a larger
-     * copy of it (direct if it was direct) when the record did not fit.
+     * Appends {@code row}'s record to {@code out}, complete in itself (no reference to a record before it), and
+     * returns the buffer to keep using: {@code out}, or a larger copy of it (direct if it was direct) when the record
+     * did not fit.
      */
     static ByteBuffer encode(UsageRow row, ByteBuffer out) {
-        ByteBuffer buf = ensure(out, HEADER_BYTES + estimate(row));
-        int start = buf.position();
-        buf.position(start + HEADER_BYTES);
-        buf.put(VERSION);
-        string(buf, row.requestId());
-        string(buf, row.tenantId());
-        string(buf, row.keyId());
-        string(buf, row.tier());
-        string(buf, row.route());
-        string(buf, row.provider());
-        string(buf, row.model());
-        string(buf, row.source());
-        buf.putInt(row.attempts());
-        buf.putLong(row.promptTokens());
-        buf.putLong(row.completionTokens());
-        Amounts u = row.usage();
-        buf.putLong(u.requests()).putLong(u.tokens()).putLong(u.images()).putLong(u.audioSeconds())
-                .putLong(u.costMicros());
-        buf.putLong(row.latencyMillis());
-        buf.putInt(row.status());
-        string(buf, row.errorKind());
-        buf.putLong(Epoch.millis(row.createdAt()));
-        buf.putInt(row.spends().size());
-        for (LeaseSpend s : row.spends()) {
-            string(buf, s.leaseId());
-            buf.putLong(s.amount());
-        }
-        string(buf, row.clientRequestId());
-        int end = buf.position();
-        int length = end - start - HEADER_BYTES;
-        // Checksum the payload in place (position/limit moved and put back): no slice allocated per row.
-        int limit = buf.limit();
-        buf.position(start + HEADER_BYTES).limit(end);
-        CRC32C crc = new CRC32C();
-        crc.update(buf);
-        buf.limit(limit).position(end);
-        buf.putInt(start, length);
-        buf.putInt(start + 4, (int) crc.getValue());
-        return buf;
+        return new Encoder().encode(row, out);
     }
+
+    /**
+     * Encodes rows one after another, writing a string that equals the same field of the row encoded just before
+     * as a reference to it ({@link #SAME_AS_BEFORE}, 4 bytes). A request's tenant, key, tier, route, provider, model,
+     * source and leases are mostly those of the request before, so a record is ~40% of its size otherwise, and the
+     * copy, checksum and page-cache pages behind it shrink with it. A reader decodes records in order from the
+     * first after a {@link #reset}: the journal resets its encoder whenever a segment ends, so each segment reads on
+     * its own.
+     */
+    static final class Encoder {
+        /** Per referable field, the value the last row had (null: none yet, or the last was null). */
+        private final String[] before = new String[FIELDS];
+        private List<LeaseSpend> spendsBefore = List.of();
+
+        /** The next row is encoded as if it were the first: complete in itself. */
+        void reset() {
+            java.util.Arrays.fill(before, null);
+            spendsBefore = List.of();
+        }
+
+        /** As {@link JournalCodec#encode}, referring to the row encoded before where a field is the same. */
+        ByteBuffer encode(UsageRow row, ByteBuffer out) {
+            ByteBuffer buf = ensure(out, HEADER_BYTES + estimate(row));
+            int start = buf.position();
+            buf.position(start + HEADER_BYTES);
+            buf.put(VERSION);
+            string(buf, row.requestId());
+            field(buf, TENANT, row.tenantId());
+            field(buf, KEY, row.keyId());
+            field(buf, TIER, row.tier());
+            field(buf, ROUTE, row.route());
+            field(buf, PROVIDER, row.provider());
+            field(buf, MODEL, row.model());
+            field(buf, SOURCE, row.source());
+            buf.putInt(row.attempts());
+            buf.putLong(row.promptTokens());
+            buf.putLong(row.completionTokens());
+            Amounts u = row.usage();
+            buf.putLong(u.requests()).putLong(u.tokens()).putLong(u.images()).putLong(u.audioSeconds())
+                    .putLong(u.costMicros());
+            buf.putLong(row.latencyMillis());
+            buf.putInt(row.status());
+            field(buf, ERROR_KIND, row.errorKind());
+            buf.putLong(Epoch.millis(row.createdAt()));
+            List<LeaseSpend> spends = row.spends();
+            buf.putInt(spends.size());
+            for (int i = 0; i < spends.size(); i++) {
+                String lease = spends.get(i).leaseId();
+                if (i < spendsBefore.size() && lease.equals(spendsBefore.get(i).leaseId())) {
+                    buf.putInt(SAME_AS_BEFORE);
+                } else {
+                    string(buf, lease);
+                }
+                buf.putLong(spends.get(i).amount());
+            }
+            spendsBefore = spends;
+            string(buf, row.clientRequestId());
+            int end = buf.position();
+            int length = end - start - HEADER_BYTES;
+            // Checksum the payload in place (position/limit moved and put back): no slice allocated per row.
+            int limit = buf.limit();
+            buf.position(start + HEADER_BYTES).limit(end);
+            CRC32C crc = new CRC32C();
+            crc.update(buf);
+            buf.limit(limit).position(end);
+            buf.putInt(start, length);
+            buf.putInt(start + 4, (int) crc.getValue());
+            return buf;
+        }
+
+        private void field(ByteBuffer buf, int field, String value) {
+            if (value != null && value.equals(before[field])) {
+                buf.putInt(SAME_AS_BEFORE);
+                return;
+            }
+            string(buf, value);
+            before[field] = value;
+        }
+    }
+
+    // The fields a record may refer back to, as indexes of Encoder.before and of the decoder's values.
+    private static final int TENANT = 0;
+    private static final int KEY = 1;
+    private static final int TIER = 2;
+    private static final int ROUTE = 3;
+    private static final int PROVIDER = 4;
+    private static final int MODEL = 5;
+    private static final int SOURCE = 6;
+    private static final int ERROR_KIND = 7;
+    private static final int FIELDS = 8;
 
     /**
      * Reads the records in {@code data} from its position, in order, up to the first one that is cut short or
@@ -87,6 +144,7 @@ final class JournalCodec {
      */
     static Decoded decode(ByteBuffer data) {
         List<UsageRow> rows = new ArrayList<>();
+        UsageRow before = null;
         while (data.remaining() >= HEADER_BYTES) {
             int start = data.position();
             int length = data.getInt(start);
@@ -106,11 +164,12 @@ final class JournalCodec {
             ByteBuffer payload = data.slice(start + HEADER_BYTES, length);
             UsageRow row;
             try {
-                row = row(payload);
+                row = row(payload, before);
             } catch (BufferUnderflowException | IllegalArgumentException e) {
                 break; // a checksum collision on garbage: treat as the torn tail it is
             }
             rows.add(row);
+            before = row;
             data.position(start + HEADER_BYTES + length);
         }
         return new Decoded(rows, data.remaining());
@@ -129,36 +188,40 @@ final class JournalCodec {
     record Decoded(List<UsageRow> rows, int unreadBytes) {
     }
 
-    private static UsageRow row(ByteBuffer p) {
+    /** The row of one record's payload; {@code before} is the row of the record before it (null for the first). */
+    private static UsageRow row(ByteBuffer p, UsageRow before) {
         byte version = p.get();
-        if (version != VERSION && version != 1) {
+        if (version < 1 || version > VERSION) {
             throw new IllegalArgumentException("unknown journal record version " + version);
         }
-        String requestId = string(p);
-        String tenantId = string(p);
-        String keyId = string(p);
-        String tier = string(p);
-        String route = string(p);
-        String provider = string(p);
-        String model = string(p);
-        String source = string(p);
+        String requestId = readString(p);
+        String tenantId = readString(p, before == null ? null : before::tenantId);
+        String keyId = readString(p, before == null ? null : before::keyId);
+        String tier = readString(p, before == null ? null : before::tier);
+        String route = readString(p, before == null ? null : before::route);
+        String provider = readString(p, before == null ? null : before::provider);
+        String model = readString(p, before == null ? null : before::model);
+        String source = readString(p, before == null ? null : before::source);
         int attempts = p.getInt();
         long prompt = p.getLong();
         long completion = p.getLong();
         Amounts usage = new Amounts(p.getLong(), p.getLong(), p.getLong(), p.getLong(), p.getLong());
         long latency = p.getLong();
         int status = p.getInt();
-        String errorKind = string(p);
+        String errorKind = readString(p, before == null ? null : before::errorKind);
         long createdAt = p.getLong();
         int spendCount = p.getInt();
         if (spendCount < 0 || spendCount > p.remaining()) {
             throw new IllegalArgumentException("bad spend count " + spendCount);
         }
         List<LeaseSpend> spends = new ArrayList<>(spendCount);
+        List<LeaseSpend> spendsBefore = before == null ? List.of() : before.spends();
         for (int i = 0; i < spendCount; i++) {
-            spends.add(new LeaseSpend(string(p), p.getLong()));
+            int index = i;
+            String lease = readString(p, index < spendsBefore.size() ? () -> spendsBefore.get(index).leaseId() : null);
+            spends.add(new LeaseSpend(lease, p.getLong()));
         }
-        String clientRequestId = version >= 2 ? string(p) : null;
+        String clientRequestId = version >= 2 ? readString(p) : null;
         return new UsageRow(requestId, tenantId, keyId, tier, route, provider, model, source, attempts, prompt,
                 completion, usage, latency, status, errorKind, Epoch.instant(createdAt), spends, clientRequestId);
     }
@@ -197,10 +260,25 @@ final class JournalCodec {
         return true;
     }
 
-    private static String string(ByteBuffer p) {
+    private static String readString(ByteBuffer p) {
+        return readString(p, null);
+    }
+
+    /**
+     * A string field; {@code before} gives this field's value in the record before, null when there is none to
+     * refer to (then a reference is corruption).
+     */
+    private static String readString(ByteBuffer p, java.util.function.Supplier<String> before) {
         int length = p.getInt();
         if (length == -1) {
             return null;
+        }
+        if (length == SAME_AS_BEFORE) {
+            String value = before == null ? null : before.get();
+            if (value == null) {
+                throw new IllegalArgumentException("a reference to a record before that has no such value");
+            }
+            return value;
         }
         if (length < 0 || length > p.remaining()) {
             throw new IllegalArgumentException("bad string length " + length);

@@ -1,7 +1,6 @@
 package ai.aideon.store;
 
 import ai.aideon.core.tier.UsageRow;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
@@ -36,8 +35,6 @@ final class JournaledLedgerSink implements LedgerSink {
     private final LedgerWriter writer;
     private LedgerJournal journal;
     private volatile LedgerIndexer indexer;
-    /** Reused for every batch's records (written under the group commit's lock); copied into the mapped segment. */
-    private ByteBuffer records = ByteBuffer.allocate(64 * 1024);
 
     JournaledLedgerSink(Path dbFile, Durability durability, LedgerWriter writer) {
         this.journalRoot = LedgerJournal.root(dbFile);
@@ -59,12 +56,7 @@ final class JournaledLedgerSink implements LedgerSink {
             throw new StoreException("the ledger's database has fallen " + LedgerIndexer.MAX_QUEUED
                     + " rows behind its journal; refusing more until it catches up", null);
         }
-        records.clear();
-        for (UsageRow row : rows) {
-            records = JournalCodec.encode(row, records);
-        }
-        records.flip();
-        journal.append(records, rows.size());
+        journal.append(rows);
         indexer.submit(rows);
     }
 

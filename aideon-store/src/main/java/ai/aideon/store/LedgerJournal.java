@@ -65,6 +65,13 @@ final class LedgerJournal implements AutoCloseable {
     /** Sequence number of the last row appended: rows are numbered 1, 2, … in append order. */
     private long lastSeq;
     private boolean closed;
+    /**
+     * Encodes rows for {@link #append(List)}, referring to the record before in the active segment; reset whenever a
+     * segment ends or a record of another origin is appended, so that every segment decodes on its own.
+     */
+    private final JournalCodec.Encoder encoder = new JournalCodec.Encoder();
+    /** Reused for every batch's records (appends are made by one thread at a time); copied into the segment. */
+    private ByteBuffer records = ByteBuffer.allocate(64 * 1024);
 
     private LedgerJournal(Path dir, FileChannel lockChannel, boolean fsync, long segmentBytes) {
         this.dir = dir;
@@ -103,11 +110,43 @@ final class LedgerJournal implements AutoCloseable {
     }
 
     /**
+     * Encodes {@code rows} and writes them durably; returns the sequence number of the last. On failure nothing of
+     * the batch counts, as with {@link #append(ByteBuffer, int)}.
+     */
+    long append(List<UsageRow> rows) throws IOException {
+        ByteBuffer encoded = encode(rows);
+        if (active != null && activeMap.capacity() - activeBytes < encoded.remaining()) {
+            // They go to a new segment, where nothing before them may be referred to.
+            closeSegment();
+            encoded = encode(rows);
+        }
+        return write(encoded, rows.size());
+    }
+
+    private ByteBuffer encode(List<UsageRow> rows) {
+        records.clear();
+        for (UsageRow row : rows) {
+            records = encoder.encode(row, records);
+        }
+        return records.flip();
+    }
+
+    /**
+     * Writes {@code records} ({@code rowCount} rows encoded each in itself, by {@link JournalCodec#encode}) durably
+     * and returns the sequence number of the last.
+     */
+    long append(ByteBuffer records, int rowCount) throws IOException {
+        long last = write(records, rowCount);
+        encoder.reset(); // the next row must not refer to a row the encoder did not write
+        return last;
+    }
+
+    /**
      * Writes {@code records} ({@code rowCount} encoded rows) durably and returns the sequence number of the last.
      * On failure nothing of the batch counts: what was written of it is cut off, or its segment is closed at the
      * torn record, and the next batch starts a new segment.
      */
-    long append(ByteBuffer records, int rowCount) throws IOException {
+    private long write(ByteBuffer records, int rowCount) throws IOException {
         if (closed) {
             throw new IOException("the ledger journal is closed");
         }
@@ -232,6 +271,7 @@ final class LedgerJournal implements AutoCloseable {
             LOG.debug("could not cut ledger journal segment {} to its records", activePath.getFileName(), e);
         }
         closeQuietly(active);
+        encoder.reset(); // the next segment's first record refers to nothing before it
         synchronized (closedSegments) {
             closedSegments.addLast(new Segment(activePath, lastSeq));
         }

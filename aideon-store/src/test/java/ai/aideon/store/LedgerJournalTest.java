@@ -47,6 +47,112 @@ class LedgerJournalTest {
         assertThat(decoded.unreadBytes()).isZero();
     }
 
+    /** Rows of one tenant, key and route, then one of another, then back, with spends that come and go. */
+    private List<UsageRow> mixedRows() {
+        Instant at = clock.instant();
+        List<LeaseSpend> two = List.of(new LeaseSpend("lse_a", 10), new LeaseSpend("lse_b", 20));
+        return List.of(
+                new UsageRow("req-1", "ten_a", "key_1", "premium", "aideon/text", "together", "llama — 70b", "cloud",
+                        1, 10, 20, new Amounts(1, 30, 0, 0, 10), 5, 200, null, at, two, null),
+                new UsageRow("req-2", "ten_a", "key_1", "premium", "aideon/text", "together", "llama — 70b", "cloud",
+                        1, 11, 21, new Amounts(1, 32, 0, 0, 11), 6, 200, null, at.plusMillis(1),
+                        List.of(new LeaseSpend("lse_a", 11), new LeaseSpend("lse_b", 21)), "client-2"),
+                new UsageRow("req-3", "ten_b", null, null, null, null, null, null, 0, 0, 0,
+                        new Amounts(1, 0, 0, 0, 0), 0, 403, "upgrade_required", at.plusMillis(2), List.of(), null),
+                new UsageRow("req-4", "ten_b", null, "free", null, null, null, null, 0, 0, 0,
+                        new Amounts(1, 0, 0, 0, 0), 0, 403, "upgrade_required", at.plusMillis(3), List.of(), null),
+                new UsageRow("req-5", "ten_a", "key_1", "premium", "aideon/text", "together", "llama — 70b", "cloud",
+                        2, 12, 22, new Amounts(1, 34, 0, 0, 12), 7, 200, null, at.plusMillis(4),
+                        List.of(new LeaseSpend("lse_a", 12), new LeaseSpend("lse_c", 22),
+                                new LeaseSpend("lse_d", 1)), null),
+                new UsageRow("req-6", "ten_a", "key_2", "premium", "aideon/text", "together", "llama — 70b", "cloud",
+                        1, 13, 23, new Amounts(1, 36, 0, 0, 13), 8, 200, null, at.plusMillis(5),
+                        List.of(new LeaseSpend("lse_c", 13)), null));
+    }
+
+    @Test
+    void rowsReferToTheRowBeforeForWhatTheyShareAndDecodeToTheSameRows() {
+        List<UsageRow> rows = mixedRows();
+        JournalCodec.Encoder encoder = new JournalCodec.Encoder();
+        ByteBuffer referring = ByteBuffer.allocate(16);
+        ByteBuffer alone = ByteBuffer.allocate(16);
+        for (UsageRow row : rows) {
+            referring = encoder.encode(row, referring);
+            alone = JournalCodec.encode(row, alone);
+        }
+        referring.flip();
+        alone.flip();
+        assertThat(referring.remaining()).as("shared fields are written once").isLessThan(alone.remaining());
+
+        JournalCodec.Decoded decoded = JournalCodec.decode(referring);
+        assertThat(decoded.rows()).containsExactlyElementsOf(rows);
+        assertThat(decoded.unreadBytes()).isZero();
+
+        // After a reset the next row refers to nothing: it decodes alone.
+        encoder.reset();
+        ByteBuffer first = encoder.encode(rows.get(1), ByteBuffer.allocate(16)).flip();
+        assertThat(JournalCodec.decode(first).rows()).containsExactly(rows.get(1));
+    }
+
+    @Test
+    void aRecordThatRefersToARecordBeforeItIsUnreadableAlone() {
+        List<UsageRow> rows = mixedRows();
+        JournalCodec.Encoder encoder = new JournalCodec.Encoder();
+        ByteBuffer both = encoder.encode(rows.get(1), encoder.encode(rows.get(0), ByteBuffer.allocate(1024))).flip();
+        int firstLength = JournalCodec.HEADER_BYTES + both.getInt(0);
+        ByteBuffer secondAlone = both.slice(firstLength, both.remaining() - firstLength);
+
+        JournalCodec.Decoded decoded = JournalCodec.decode(secondAlone);
+        assertThat(decoded.rows()).isEmpty();
+        assertThat(decoded.unreadBytes()).isEqualTo(secondAlone.remaining());
+    }
+
+    /**
+     * A replay reads each segment on its own, so a segment's first record must not refer to the last of the segment
+     * before: batches that fill segments, batches that roll over to a new one, and rows appended raw in between.
+     */
+    @Test
+    void everySegmentDecodesOnItsOwnWhereverItsRowsReferToEachOther() throws Exception {
+        List<UsageRow> rows = mixedRows();
+        ByteBuffer all = ByteBuffer.allocate(16);
+        for (UsageRow row : rows) {
+            all = JournalCodec.encode(row, all);
+        }
+        int segmentBytes = all.position() * 2 / 3; // about four rows each in themselves; more when they refer
+        LedgerJournal journal = LedgerJournal.create(tmp.resolve("refs"), Durability.OS, segmentBytes);
+        List<String> appended = new ArrayList<>();
+        try {
+            for (int round = 0; round < 4; round++) {
+                for (int from = 0; from < rows.size(); from += 1 + round % 3) {
+                    List<UsageRow> batch = rows.subList(from, Math.min(rows.size(), from + 1 + round % 3));
+                    journal.append(batch);
+                    batch.forEach(r -> appended.add(r.requestId()));
+                }
+                ByteBuffer raw = JournalCodec.encode(rows.get(round), ByteBuffer.allocate(16)).flip();
+                journal.append(raw, 1);
+                appended.add(rows.get(round).requestId());
+            }
+            journal.close(false);
+            List<Path> segments;
+            try (Stream<Path> files = Files.list(journal.directory())) {
+                segments = files.filter(p -> p.toString().endsWith(".seg")).sorted().toList();
+            }
+            assertThat(segments).hasSizeGreaterThan(4);
+            List<String> replayed = new ArrayList<>();
+            for (Path segment : segments) {
+                JournalCodec.Decoded d = JournalCodec.decode(ByteBuffer.wrap(Files.readAllBytes(segment)));
+                assertThat(d.unreadBytes()).as(segment.getFileName().toString()).isZero();
+                for (UsageRow r : d.rows()) {
+                    assertThat(r).isIn(rows);
+                    replayed.add(r.requestId());
+                }
+            }
+            assertThat(replayed).containsExactlyElementsOf(appended);
+        } finally {
+            journal.close(true);
+        }
+    }
+
     @Test
     void aRecordOfTheFirstFormatIsStillReadWithoutAClientRequestId() {
         // A journal left behind by a process of the build before version 2 is replayed by this one.
