@@ -317,24 +317,37 @@ public final class Metering {
 
     /**
      * Micro-dollars as a dollar amount with 6 decimals ({@code 1234} → {@code "0.001234"}), what
-     * {@code BigDecimal.valueOf(micros, 6).toPlainString()} gives, without the BigDecimal: this runs for every
-     * response's {@code x-aideon-cost-usd} and its body's {@code cost_usd} numbers, where the BigDecimals cost
-     * about a tenth of the request path's metering.
+     * {@code BigDecimal.valueOf(micros, 6).toPlainString()} gives, without the BigDecimal: this runs twice for every
+     * response (its {@code x-aideon-cost-usd} and its body's {@code cost_usd}), so the digits go straight into one
+     * array instead of through a builder and a string of the digits.
      */
     public static String usd(long micros) {
-        StringBuilder out = new StringBuilder(20);
         if (micros < 0) {
-            out.append('-');
+            // Math.abs(Long.MIN_VALUE) stays negative: go through the unsigned value.
+            return "-" + usdOfUnsigned(Long.toUnsignedString(-micros));
         }
-        // Math.abs(Long.MIN_VALUE) stays negative: go through the unsigned value.
-        String digits = Long.toUnsignedString(micros < 0 ? -micros : micros);
+        byte[] out = new byte[20]; // 19 digits of a long, and the point
+        int at = out.length;
+        long rest = micros;
+        for (int i = 0; i < 6; i++) {
+            out[--at] = (byte) ('0' + rest % 10);
+            rest /= 10;
+        }
+        out[--at] = '.';
+        do {
+            out[--at] = (byte) ('0' + rest % 10);
+            rest /= 10;
+        } while (rest != 0);
+        return new String(out, at, out.length - at, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** {@link #usd} of the decimal digits of an unsigned amount of micro-dollars. */
+    private static String usdOfUnsigned(String digits) {
         if (digits.length() <= 6) {
-            out.append("0.").append("000000", 0, 6 - digits.length()).append(digits);
-        } else {
-            int point = digits.length() - 6;
-            out.append(digits, 0, point).append('.').append(digits, point, digits.length());
+            return "0." + "000000".substring(digits.length()) + digits;
         }
-        return out.toString();
+        int point = digits.length() - 6;
+        return digits.substring(0, point) + "." + digits.substring(point);
     }
 
     public Instant now() {

@@ -395,8 +395,12 @@ public final class Accountant implements AutoCloseable {
         }
     }
 
-    /** One account's part of one reservation. */
-    record Draw(Pool pool, HeldLease lease, Meter meter, long amount) {
+    /**
+     * One account's part of one reservation. {@code leaseId} repeats {@code lease.id} on purpose: the held lease's
+     * counters are written by every request on the account, from every core, so reading its id while building the
+     * usage row would often wait for that cache line to come over from another core; the draw is the request's own.
+     */
+    record Draw(Pool pool, HeldLease lease, String leaseId, Meter meter, long amount) {
     }
 
     /** A lease this instance holds. Guarded by its pool's lock. */
@@ -493,7 +497,7 @@ public final class Accountant implements AutoCloseable {
             h.reserved += need;
             h.inFlight++;
             h.lastActivity = now;
-            return new Draw(this, h, key.meter(), need);
+            return new Draw(this, h, h.id, key.meter(), need);
         }
 
         private HeldLease lease(Limit limit, long want, Instant now) {

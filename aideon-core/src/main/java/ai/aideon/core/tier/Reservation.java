@@ -48,7 +48,7 @@ public final class Reservation {
         LeaseSpend[] out = new LeaseSpend[draws.size()];
         for (int i = 0; i < out.length; i++) {
             Accountant.Draw d = draws.get(i);
-            out[i] = new LeaseSpend(d.lease().id, actual.get(d.meter()));
+            out[i] = new LeaseSpend(d.leaseId(), actual.get(d.meter()));
         }
         return List.of(out); // immutable, one copy (this runs for every request)
     }
