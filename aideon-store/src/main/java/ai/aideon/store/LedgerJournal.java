@@ -133,7 +133,8 @@ final class LedgerJournal implements AutoCloseable {
 
     /**
      * Writes {@code records} ({@code rowCount} rows encoded each in itself, by {@link JournalCodec#encode}) durably
-     * and returns the sequence number of the last.
+     * and returns the sequence number of the last. The sink appends through {@link #append(List)}; this entry is for
+     * records shaped byte by byte elsewhere (the journal's tests: torn writes, segment boundaries).
      */
     long append(ByteBuffer records, int rowCount) throws IOException {
         long last = write(records, rowCount);
